@@ -1,0 +1,3 @@
+from auxpost.cli import main
+
+main()

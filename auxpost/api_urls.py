@@ -1,0 +1,9 @@
+"""REST API v1 (SPEC §12). Each app contributes its routes; scoping is done in its selectors."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("auxpost.accounts.api_urls")),
+    path("", include("auxpost.org.api_urls")),
+    path("", include("auxpost.people.api_urls")),
+]

@@ -1,0 +1,5 @@
+"""Home dashboard data per role (filled by the dashboard work)."""
+
+
+def dashboard_context(user) -> dict:
+    return {}

@@ -1,0 +1,41 @@
+"""Navigation per role. Each entry names the roles that see it; views still check access themselves."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from auxpost.accounts.models import Role
+from auxpost.accounts.scope import roles
+
+EVERYONE = tuple(Role.values)
+MANAGERS = (Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU, Role.LINE_MANAGER, Role.HR_COMPANY)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple
+
+
+NAV = [
+    NavItem(_("Home"), "core:home", EVERYONE),
+    NavItem(_("Roster"), "people:list", MANAGERS + (Role.ASSESSOR,)),
+    NavItem(_("My record"), "people:me", (Role.MEMBER,)),
+    NavItem(_("Units and quotas"), "org:units", MANAGERS),
+    NavItem(_("Import"), "imports:upload", (Role.ADMIN, Role.BUREAU, Role.HR_COMPANY)),
+    NavItem(_("Audit log"), "audit:list", (Role.ADMIN,)),
+    NavItem(_("Login log"), "accounts:login_log", (Role.ADMIN,)),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    mine = roles(user)
+    out = []
+    for item in NAV:
+        if mine & set(item.roles):
+            out.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+    return out

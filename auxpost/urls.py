@@ -1,0 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("auxpost.core.urls")),
+    path("accounts/", include("auxpost.accounts.urls")),
+    path("org/", include("auxpost.org.urls")),
+    path("people/", include("auxpost.people.urls")),
+    path("imports/", include("auxpost.imports.urls")),
+    path("audit/", include("auxpost.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("auxpost.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler404 = "auxpost.core.views.not_found"
+handler403 = "auxpost.core.views.forbidden"

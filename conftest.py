@@ -1,0 +1,83 @@
+"""Shared pytest fixtures. AUXPOST_TESTING is set by scripts/test.sh; set here too for a bare `pytest`."""
+
+import os
+import tempfile
+
+os.environ.setdefault("AUXPOST_TESTING", "1")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault("AUXPOST_VAR_DIR", tempfile.mkdtemp(prefix="auxpost-test-var-"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def district(db):
+    from auxpost.testing import make_district
+
+    return make_district()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user (None → anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    exe = os.environ.get("AUXPOST_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=exe, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url
+    yield pg
+    ctx.close()
+
+
+def browser_login(page, username, password=None):
+    from auxpost.testing import PASSWORD
+
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
