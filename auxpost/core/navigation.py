@@ -26,6 +26,7 @@ NAV = [
     NavItem(_("Units and quotas"), "org:units", MANAGERS),
     NavItem(_("Import"), "imports:upload", (Role.ADMIN, Role.BUREAU, Role.HR_COMPANY)),
     NavItem(_("Audit log"), "audit:list", (Role.ADMIN,)),
+    NavItem(_("Users"), "accounts:users", (Role.ADMIN,)),
     NavItem(_("Login log"), "accounts:login_log", (Role.ADMIN,)),
 ]
 

@@ -116,10 +116,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["extract", "compile", "check"])
+        parser.add_argument("--app", action="append", default=[], help="limit extract to these apps (folder names)")
 
-    def handle(self, *args, action, **opts):
+    def handle(self, *args, action, app, **opts):
         if action == "extract":
+            wanted = set(app)
             for app in app_dirs():
+                if wanted and app.name not in wanted:
+                    continue
                 ids = app_msgids(app)
                 if not ids:
                     continue
