@@ -7,7 +7,19 @@ os.environ.setdefault("AUXPOST_TESTING", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 os.environ.setdefault("AUXPOST_VAR_DIR", tempfile.mkdtemp(prefix="auxpost-test-var-"))
 
+from pathlib import Path  # noqa: E402
+
 import pytest  # noqa: E402
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues the suite renders (make does it too; a bare pytest may not)."""
+    import polib
+
+    for po in Path(__file__).parent.glob("auxpost/*/locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
 @pytest.fixture
