@@ -1,0 +1,51 @@
+"""`auxpost demo` (SPEC §12): load the demo district, idempotently."""
+
+import datetime as dt
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from auxpost.core.demo import DEMO_PASSWORD, load_demo
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(_("--today must be a date written YYYY-MM-DD, not %(value)s.") % {"value": value})
+
+
+class Command(BaseCommand):
+    help = "Load the demo district (units, work lines, about 300 members, one login per role). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="load even though demo mode (AUXPOST_DEMO=1) is off")
+        parser.add_argument("--today", help="the anchor date for certificate expiries (default: today)")
+
+    def handle(self, *args, **options):
+        # Demo logins share a published password: never on an install that did not ask for them.
+        if not (settings.DEMO_MODE or options["force"]):
+            raise CommandError(_("The demo district creates logins with a published password, so it is only loaded "
+                                 "in demo mode (AUXPOST_DEMO=1) or with --force."))
+        today = _date(options["today"]) if options.get("today") else None
+        started = time.monotonic()
+        result = load_demo(today=today)
+        seconds = time.monotonic() - started
+        if not result.changed:
+            self.stdout.write(_("The demo district is already loaded; nothing changed."))
+            return
+        labels = {
+            "units": _("units"), "work lines": _("work lines"), "organisations": _("organisations"),
+            "members": _("members"), "grade history rows": _("grade history rows"), "quotas": _("quotas"),
+            "logins": _("logins"),
+        }
+        parts = [f"{labels.get(k, k)} {n}" for k, n in result.created.items() if n]
+        self.stdout.write(_("Demo district loaded in %(seconds).1f s: %(parts)s.") % {
+            "seconds": seconds, "parts": ", ".join(parts)})
+        if result.created["logins"]:
+            self.stdout.write(_("Demo logins (password %(password)s): %(users)s") % {
+                "password": DEMO_PASSWORD,
+                "users": "admin, bianban, bureau, squadron1, squadron2, hrco, assessor, member1"})
