@@ -6,6 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from auxpost.core.demo import DEMO_PASSWORD, load_demo
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         }
         parts = [f"{labels.get(k, k)} {n}" for k, n in result.created.items() if n]
         self.stdout.write(_("Demo district loaded in %(seconds).1f s: %(parts)s.") % {
-            "seconds": seconds, "parts": ", ".join(parts)})
+            "seconds": seconds, "parts": pgettext("list separator", ", ").join(parts)})
         if result.created["logins"]:
             self.stdout.write(_("Demo logins (password %(password)s): %(users)s") % {
                 "password": DEMO_PASSWORD,
