@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,10 +45,7 @@ _BAR_H = 18
 
 def member_url(pk: int) -> str:
     """The member's detail page (the people app owns it)."""
-    try:
-        return reverse("people:detail", args=[pk])
-    except NoReverseMatch:  # the roster pages are not mounted (e.g. a trimmed-down install)
-        return f"/people/{pk}/"
+    return reverse("people:detail", args=[pk])
 
 
 def _fmt(x: float) -> str:

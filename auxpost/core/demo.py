@@ -54,14 +54,14 @@ class DemoLogin:
     username: str
     display_name: str
     role: str
-    unit: str | None = None  # squadron name for a unit-scoped role, BUREAU_NAME for the bureau
+    unit: str | None = None  # the squadron of a unit-scoped role (a role with scope "all" names no unit)
     organisation: str | None = None
 
 
 DEMO_LOGINS = [
     DemoLogin("admin", "系统管理员", Role.ADMIN),
     DemoLogin("bianban", "区委编办", Role.STAFFING_OFFICE, organisation="区委编办"),
-    DemoLogin("bureau", "区综合行政执法局", Role.BUREAU, unit=BUREAU_NAME),
+    DemoLogin("bureau", "区综合行政执法局", Role.BUREAU),
     DemoLogin("squadron1", "第一中队中队长", Role.LINE_MANAGER, unit="第一中队"),
     DemoLogin("squadron2", "第二中队中队长", Role.LINE_MANAGER, unit="第二中队"),
     DemoLogin("hrco", "恒信人才派遣专员", Role.HR_COMPANY, organisation="成都恒信人才发展有限公司"),
@@ -349,7 +349,7 @@ def load_demo(*, today: dt.date | None = None, seed: int = DEMO_SEED, n_members:
             result.created["grade history rows"] += len(generated.grade_history)
             _set_quotas(result, bureau, brigade, squadrons, generated.members, seed)
 
-        _logins(result, bureau, squadrons, organisations, today)
+        _logins(result, squadrons, organisations, today)
     return result
 
 
@@ -418,8 +418,7 @@ def _demo_member_for_login(squadron: Unit, today: dt.date) -> Member | None:
     return fallback
 
 
-def _logins(result: DemoResult, bureau: Unit, squadrons: dict[str, Unit], orgs: dict[str, Organisation],
-            today: dt.date) -> None:
+def _logins(result: DemoResult, squadrons: dict[str, Unit], orgs: dict[str, Organisation], today: dt.date) -> None:
     existing = set(User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).values_list("username",
                                                                                                    flat=True))
     todo = [d for d in DEMO_LOGINS if d.username not in existing]
@@ -433,7 +432,7 @@ def _logins(result: DemoResult, bureau: Unit, squadrons: dict[str, Unit], orgs: 
         member = _demo_member_for_login(squadrons["第一中队"], today) if d.role == Role.MEMBER else None
         if d.role == Role.MEMBER and member is None:
             continue
-        unit = bureau if d.unit == BUREAU_NAME else squadrons.get(d.unit) if d.unit else None
+        unit = squadrons[d.unit] if d.unit else None
         user = User.objects.create(username=d.username, password=password,
                                    display_name=d.display_name or (member.name if member else ""),
                                    organisation=orgs.get(d.organisation) if d.organisation else None)

@@ -145,7 +145,7 @@ def test_one_login_per_role_with_the_demo_password(demo):
     expected = {
         "admin": (Role.ADMIN, Scope.ALL, None, None),
         "bianban": (Role.STAFFING_OFFICE, Scope.ALL, None, "区委编办"),
-        "bureau": (Role.BUREAU, Scope.ALL, BUREAU_NAME, None),
+        "bureau": (Role.BUREAU, Scope.ALL, None, None),
         "squadron1": (Role.LINE_MANAGER, Scope.UNIT, "第一中队", None),
         "squadron2": (Role.LINE_MANAGER, Scope.UNIT, "第二中队", None),
         "hrco": (Role.HR_COMPANY, Scope.ALL, None, "成都恒信人才发展有限公司"),
