@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from auxpost.accounts.api import TokenObtainView
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+]

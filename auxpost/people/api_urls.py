@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from auxpost.people.api import MemberViewSet
+
+router = SimpleRouter()
+router.register("members", MemberViewSet, basename="member")
+urlpatterns = router.urls
