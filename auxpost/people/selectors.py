@@ -34,7 +34,7 @@ SORTS: dict[str, tuple] = {
     "hire_date": ("hire_date", "id"),
     "-hire_date": ("-hire_date", "-id"),
     "grade": (F("grade").asc(nulls_last=True), "name", "id"),
-    "-grade": (F("grade").desc(nulls_last=True), "name", "id"),
+    "-grade": (F("grade").desc(nulls_last=True), "-name", "-id"),
     "unit": ("unit__path", "name", "id"),
     "-unit": ("-unit__path", "name", "id"),
     "cert": (F("cert_valid_until").asc(nulls_last=True), "id"),
