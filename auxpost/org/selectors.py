@@ -103,13 +103,17 @@ class UnitRow:
         return "warn" if u >= 90 else "ok"
 
 
-def unit_tree_for(user) -> list[UnitRow]:
+def unit_tree_for(user, *, root: Unit | None = None) -> list[UnitRow]:
     """§4.1/§5.1 the visible part of the unit tree with each unit's subtree headcount and quota usage.
 
     Three queries whatever the size: the visible units, every unit's name and path (for the full
-    names), and one grouped count of members on the roster.
+    names), and one grouped count of members on the roster. ``root`` (a unit the user may see)
+    limits the tree to that unit and everything below it.
     """
-    units = list(units_visible_to(user))
+    units = units_visible_to(user)
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    units = list(units)
     if not units:
         return []
     rows = list(Unit.objects.values_list("id", "name", "path"))

@@ -24,6 +24,7 @@ from auxpost.org.services import unit_set_quota
 
 VIEW_ROLES = (Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU, Role.LINE_MANAGER, Role.HR_COMPANY)
 QUOTA_ROLES = (Role.ADMIN, Role.STAFFING_OFFICE)
+MAX_ROWS = 400
 
 
 class QuotaForm(forms.Form):
@@ -38,11 +39,16 @@ def unit_list(request):
     user = request.user
     if not scope.has_role(user, *VIEW_ROLES):
         raise Http404
-    rows = unit_tree_for(user)
+    root = unit_get_for(user, request.GET["unit"]) if request.GET.get("unit") else None
+    rows = unit_tree_for(user, root=root)
     if not rows:
         raise Http404
+    # A province-sized tree is shown to the squadrons; each unit's link opens its own subtree.
+    cut = len(rows) > MAX_ROWS
+    if cut:
+        rows = [r for r in rows if r.depth <= 2]
     return render(request, "org/units.html", {
-        "rows": rows, "organisations": list(organisations_visible_to(user)),
+        "rows": rows, "root": root, "cut": cut, "organisations": list(organisations_visible_to(user)),
         "can_set_quota": scope.has_role(user, *QUOTA_ROLES),
     })
 
@@ -60,7 +66,7 @@ def unit_quota(request, pk: int):
         for errors in form.errors.values():
             for e in errors:
                 messages.error(request, _("%(unit)s: %(error)s") % {"unit": unit.name, "error": e})
-        return redirect("org:units")
+        return redirect(reverse("org:units") + f"#unit-{unit.pk}")
     try:
         unit = unit_set_quota(actor=user, unit=unit, quota=form.cleaned_data["quota"])
     except ValidationError as exc:
@@ -72,4 +78,7 @@ def unit_quota(request, pk: int):
         else:
             messages.success(request, _("The quota of %(unit)s is now %(quota)s.") % {
                 "unit": unit.name, "quota": unit.quota})
-    return redirect(reverse("org:units") + f"#unit-{unit.pk}")
+    back = reverse("org:units")
+    if request.POST.get("root", "").isdigit():
+        back += f"?unit={request.POST['root']}"
+    return redirect(f"{back}#unit-{unit.pk}")

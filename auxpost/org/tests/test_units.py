@@ -174,3 +174,29 @@ def test_api_units_query_count(district, client_for, django_assert_max_num_queri
     # session, user, roles, units, unit names, one grouped count, the idle-expiry session save (3)
     with django_assert_max_num_queries(9):
         assert c.get("/api/v1/units/").status_code == 200
+
+
+def test_units_page_subtree(district, client_for):
+    c = client_for(district.admin)
+    r = c.get(UNITS, {"unit": district.sq2.pk})
+    assert r.status_code == 200
+    assert [row.unit for row in r.context["rows"]] == [district.sq2, district.sq2_t1]
+    assert "综合行政执法大队/第二中队" in r.content.decode()
+    sq = client_for(district.squadron1)
+    assert sq.get(UNITS, {"unit": district.sq2.pk}).status_code == 404  # not theirs
+    assert sq.get(UNITS, {"unit": 999999}).status_code == 404
+    assert sq.get(UNITS, {"unit": district.sq1_t2.pk}).status_code == 200
+
+
+def test_units_page_large_tree_is_cut_at_squadrons(district, client_for, monkeypatch):
+    from auxpost.org import views
+
+    monkeypatch.setattr(views, "MAX_ROWS", 5)
+    r = client_for(district.admin).get(UNITS)
+    assert r.context["cut"] and {row.unit.kind for row in r.context["rows"]} == {"bureau", "brigade", "squadron"}
+    assert f'href="?unit={district.sq1.pk}"' in r.content.decode()
+
+
+def test_set_quota_from_a_subtree_returns_there(district, client_for):
+    r = client_for(district.bianban).post(quota_url(district.sq2_t1), {"quota": "5", "root": str(district.sq2.pk)})
+    assert r["Location"] == f"{UNITS}?unit={district.sq2.pk}#unit-{district.sq2_t1.pk}"
