@@ -262,3 +262,18 @@ def test_schema_generates_without_warnings(db):
     GENERATOR_STATS.reset()
     SchemaGenerator().get_schema(request=None, public=True)
     assert not GENERATOR_STATS, GENERATOR_STATS
+
+
+def test_editor_with_a_unit_scope_writes_only_inside_it(district, client_for):
+    from auxpost.accounts.models import Role, Scope
+    from auxpost.testing import make_user
+
+    hr_sq2 = make_user("hr-sq2", Role.HR_COMPANY, unit=district.sq2, scope=Scope.UNIT)
+    c = client_for(hr_sq2)
+    r = post(c, LIST, new_member(district, phone="123"))  # into squadron 1: outside the scope
+    assert r.status_code == 400
+    assert r.json()["unit"][0].startswith("所属单位：") and r.json()["phone"][0].startswith("手机号：")
+    assert post(c, LIST, new_member(district, unit=district.sq2_t1.pk)).status_code == 201
+    assert patch(c, detail(district.m1.pk), {"phone": "13700001111"}).status_code == 404
+    assert patch(c, detail(district.m2.pk), {"unit": district.sq1_t1.pk}).status_code == 400
+    assert patch(c, detail(district.m2.pk), {"phone": "13700001111"}).status_code == 200

@@ -278,3 +278,16 @@ def test_edit_form_offers_only_allowed_status_moves(district, client_for):
     r = client_for(district.hrco).get(url("people:edit", district.m1.pk))
     values = [v for v, _label in r.context["form"].fields["status"].choices]
     assert values == ["active", "separated", "suspended"]
+
+
+def test_editor_with_a_unit_scope_is_offered_only_its_units(district, client_for):
+    from auxpost.accounts.models import Role, Scope
+    from auxpost.testing import make_user
+
+    hr_sq2 = make_user("hr-sq2", Role.HR_COMPANY, unit=district.sq2, scope=Scope.UNIT)
+    c = client_for(hr_sq2)
+    r = c.get(url("people:create"))
+    assert [pk for pk, _label in r.context["form"].fields["unit"].choices] == [district.sq2.pk, district.sq2_t1.pk]
+    r = c.post(url("people:create"), form_data(district))  # squadron 1's team: not a choice
+    assert r.status_code == 200 and "unit" in r.context["form"].errors
+    assert c.get(url("people:edit", district.m1.pk)).status_code == 404
