@@ -4,11 +4,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """Append-only at the ORM level too: bulk update/delete are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise ValueError("audit entries are append-only")
+
+    def delete(self):
+        raise ValueError("audit entries are append-only")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
     """One link of the chain. ``hash`` = SHA-256 over ``prev_hash`` and this entry's canonical content.
 
-    Entries are never updated or deleted by the application; ``auxpost audit verify`` recomputes
-    the chain and names the first link whose stored hash no longer matches.
+    Entries are never updated or deleted by the application (the model, its queryset and database
+    triggers refuse it); ``auxpost audit verify`` recomputes the chain and names the first link
+    whose stored hash no longer matches — the check against someone with rights to the database
+    itself, who can drop a trigger.
     """
 
     class Action(models.TextChoices):
@@ -23,7 +38,10 @@ class AuditEntry(models.Model):
 
     seq = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False)
+    # DO_NOTHING: the actor's id is part of the hash, so removing a user must not rewrite the
+    # entries (SET_NULL would); actor_name keeps who it was.
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
     actor_name = models.CharField(max_length=150)
     action = models.CharField(max_length=12, choices=Action.choices)
     object_type = models.CharField(max_length=60, db_index=True)
@@ -34,6 +52,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
