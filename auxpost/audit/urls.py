@@ -1,2 +1,9 @@
+from django.urls import path
+
+from auxpost.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("verify/", views.audit_verify_view, name="verify"),
+]
