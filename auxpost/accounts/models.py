@@ -49,6 +49,18 @@ DEFAULT_SCOPE = {
     Role.MEMBER: Scope.SELF,
 }
 
+# The scopes an assignment of each role may carry: the default or narrower, never wider. A line
+# manager's scope is their unit; an assessor sees assigned tasks; a member only themself.
+ALLOWED_SCOPES = {
+    Role.ADMIN: (Scope.ALL,),
+    Role.STAFFING_OFFICE: (Scope.ALL, Scope.UNIT),
+    Role.BUREAU: (Scope.ALL, Scope.UNIT),
+    Role.LINE_MANAGER: (Scope.UNIT,),
+    Role.HR_COMPANY: (Scope.ALL, Scope.UNIT),
+    Role.ASSESSOR: (Scope.ASSIGNED,),
+    Role.MEMBER: (Scope.SELF,),
+}
+
 # §11 个人信息保护法: roles that see full ID and phone numbers (others see them masked).
 ROLES_SEEING_PERSONAL_DATA = {Role.ADMIN, Role.BUREAU, Role.HR_COMPANY}
 
@@ -68,6 +80,9 @@ class RoleAssignment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="role_assignment_unique"),
+            # NULLs are distinct in a unique index, so the same role without a unit needs its own.
+            models.UniqueConstraint(fields=["user", "role"], condition=models.Q(unit__isnull=True),
+                                    name="role_assignment_unique_without_unit"),
             models.CheckConstraint(
                 condition=~models.Q(scope="unit") | models.Q(unit__isnull=False),
                 name="role_assignment_unit_scope_needs_unit",
