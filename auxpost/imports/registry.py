@@ -1,0 +1,54 @@
+"""§11/§12 The import kinds. A kind plugs in by registering an ``ImportSpec`` instance.
+
+Kinds built here are listed in ``BUILTIN``; another app may register its own kind from its
+``AppConfig.ready()`` with ``register(MySpec())``. The CLI's choices and the upload page's kind list
+both come from ``kinds()``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from auxpost.imports.framework import ImportSpec
+
+# Modules that define and register a built-in kind (results, points, monthly, skills, training,
+# certificates and duties are added here as they are built).
+BUILTIN = ["auxpost.imports.roster"]
+
+_SPECS: dict[str, ImportSpec] = {}
+_loaded = False
+
+
+def register(spec: ImportSpec) -> ImportSpec:
+    """Add a kind; registering the same kind name twice with a different spec is a programming error."""
+    if not spec.kind:
+        raise ValueError("an import spec needs a kind")
+    existing = _SPECS.get(spec.kind)
+    if existing is not None and type(existing) is not type(spec):
+        raise ValueError(f"import kind {spec.kind!r} is already registered")
+    _SPECS[spec.kind] = spec
+    return spec
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        for module in BUILTIN:
+            import_module(module)
+        _loaded = True
+
+
+def kinds() -> list[str]:
+    _load()
+    return list(_SPECS)
+
+
+def specs() -> list[ImportSpec]:
+    _load()
+    return list(_SPECS.values())
+
+
+def get_spec(kind: str) -> ImportSpec:
+    """The spec of ``kind``; KeyError for an unknown kind."""
+    _load()
+    return _SPECS[kind]
