@@ -15,7 +15,7 @@ def auxpost(var_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
     env.update(AUXPOST_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="auxpost.settings", PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-m", "auxpost", *args], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, stdin=subprocess.DEVNULL)
 
 
 def test_verify_exit_codes(tmp_path):
