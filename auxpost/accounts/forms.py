@@ -30,14 +30,14 @@ class LoginForm(AuthenticationForm):
 
 
 def unit_choices() -> list[tuple[str, str]]:
-    """Every unit labelled with its path ("综合行政执法大队/第一中队"), from one query."""
+    """Every unit labelled with its path below the bureau ("综合行政执法大队/第一中队"), from one query."""
     units = list(Unit.objects.order_by("path").values_list("pk", "name", "path"))
     name_at = {path: name for _pk, name, path in units}
     out = []
     for pk, _name, path in units:
         parts = path.rstrip("/").split("/")
         names = [name_at.get("/".join(parts[: i + 1]) + "/", "?") for i in range(len(parts))]
-        out.append((str(pk), "/".join(names)))
+        out.append((str(pk), "/".join(names[1:] if len(names) > 1 else names)))  # below the bureau, as in §12
     return out
 
 
