@@ -107,7 +107,9 @@ class Member(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
+            # Covers "unit subtree + on roster + name search": the name is checked inside the index,
+            # so a brigade-wide search never touches the table rows (bench/roster.py).
+            models.Index(fields=["unit", "status", "name"], name="member_unit_status_name_idx"),
             models.Index(fields=["status", "grade"], name="member_status_grade_idx"),
             models.Index(fields=["cert_valid_until"], name="member_cert_expiry_idx"),
             # The roster list's sort orders (selectors.SORTS): an index walk gives the first page of
