@@ -303,6 +303,7 @@ def test_a_known_id_number_updates_that_member_with_audit_and_grade_history(dist
     assert m1.grade == 4 and m1.grade_effective_date == dt.date(2024, 1, 1)
     assert m1.work_line == lines["机动"] and m1.political_status == "中共党员"
     assert m1.phone == m1_before.phone  # an empty cell keeps the current value
+    assert m1.updated_at > m1_before.updated_at and m1.created_at == m1_before.created_at
     new = GradeHistory.objects.filter(member=m1).order_by("-id").first()
     assert GradeHistory.objects.filter(member=m1).count() == history_before + 1
     assert (new.grade, new.effective_date, new.source, new.recorded_by) == (4, dt.date(2024, 1, 1), "import",
