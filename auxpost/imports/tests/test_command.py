@@ -173,3 +173,14 @@ def test_cli_exit_codes_and_no_traceback(cli_env, tmp_path):
 
     r = auxpost(cli_env, "shell", "-c", "from auxpost.people.models import Member; print(Member.objects.count())")
     assert r.stdout.strip().splitlines()[-1] == "3"  # 甲, 乙 and 丙; nothing from the refused runs
+
+
+def test_cli_on_a_database_that_was_never_migrated(tmp_path):
+    if not AUXPOST.exists():
+        pytest.skip("the auxpost console script is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_NAME")}
+    env.update(AUXPOST_VAR_DIR=str(tmp_path / "empty-var"), AUXPOST_TESTING="1")
+    path = write_roster(tmp_path / "r.xlsx", [roster_row()])
+    r = auxpost(env, "import", "roster", str(path), "--user", "admin")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "数据库拒绝了本次导入" in r.stderr

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from auxpost.accounts.models import Role
@@ -101,15 +102,18 @@ class Command(BaseCommand):
             raise CommandError(_("The file cannot be read: %(path)s") % {"path": file})
         if errors and not Path(errors).suffix.lower() == ".xlsx":
             raise CommandError(_("--errors needs a file name ending in .xlsx."))
-        actor = self._actor(user)
 
         stream = getattr(self.stderr, "_out", sys.stderr)  # raw stream: the wrapper would add line endings
         bar = ProgressBar(stream, enabled=not quiet and hasattr(stream, "isatty") and stream.isatty())
         started = time.monotonic()
         try:
+            actor = self._actor(user)
             with path.open("rb") as fh:
                 report = import_run(kind=kind, source=fh, actor=actor, only_good=only_good,
                                     source_name=path.name, progress=bar)
+        except DatabaseError as exc:  # e.g. not migrated, or the database is locked: nothing was written
+            raise CommandError(_("The database refused the import, nothing was written: %(error)s") % {
+                "error": str(exc).strip() or exc.__class__.__name__}) from None
         finally:
             bar.end()
         elapsed = time.monotonic() - started
