@@ -49,6 +49,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Django's default hasher takes ~0.4 s per password and the district fixture makes nine users;
+    tests that are about hashing itself set their own hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (a request in English must not leak into the next test)."""
     from django.conf import settings

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from auxpost.accounts.models import ROLES_SEEING_PERSONAL_DATA, Role, RoleAssignment, Scope
+from auxpost.org.models import Unit
 
 _CACHE_ATTR = "_auxpost_roles"
 
@@ -49,7 +50,9 @@ def member_q(user, *, roles_allowed: tuple[str, ...] | None = None, prefix: str 
         if ra.scope == Scope.ALL:
             return Q()
         if ra.scope == Scope.UNIT and ra.unit is not None:
-            part = Q(**{f"{prefix}unit__path__startswith": ra.unit.path})
+            # IN over the subtree's unit ids (a subquery on the small unit table): the member
+            # indexes on unit_id then apply, where a join on path would scan every member.
+            part = Q(**{f"{prefix}unit__in": Unit.objects.filter(path__startswith=ra.unit.path).values("pk")})
         elif ra.scope == Scope.SELF:
             member_id = getattr(getattr(user, "member", None), "pk", None) if _has_member(user) else None
             if member_id is None:

@@ -152,7 +152,9 @@ def roster_filter(qs: QuerySet[Member], params: Mapping | RosterParams | None, *
         qs = qs.filter(_search_q(p.q, personal_data))
     if p.unit is not None:
         path = Unit.objects.filter(pk=p.unit).values_list("path", flat=True).first()
-        qs = qs.filter(unit__path__startswith=path) if path else qs.none()
+        # An IN over the (small) subtree's unit ids lets the database walk the member index per
+        # unit instead of joining and scanning every member (bench/roster.py).
+        qs = qs.filter(unit__in=Unit.objects.filter(path__startswith=path).values("pk")) if path else qs.none()
     if p.grade is not None:
         qs = qs.filter(grade=p.grade)
     if p.work_line is not None:
@@ -175,7 +177,8 @@ def roster_filter(qs: QuerySet[Member], params: Mapping | RosterParams | None, *
 
 def _search_q(text: str, personal_data: bool) -> Q:
     if not _NUMBER_RE.match(text):
-        return Q(name__icontains=text)
+        # Chinese has no letter case: a plain LIKE spares PostgreSQL an UPPER() per row.
+        return Q(name__icontains=text) if any(c.isascii() and c.isalpha() for c in text) else Q(name__contains=text)
     number = text.upper()
     if len(number) == 18:
         return Q(id_number=number)

@@ -22,8 +22,3 @@ def lines(db):
     return {name: WorkLine.objects.create(name=name, code=code, sort_order=i)
             for i, (name, code) in enumerate([("扬尘", "dust"), ("机动", "mobile"), ("市容市貌", "appearance")])}
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The district fixture makes nine users; the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
