@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from auxpost.audit.services import Change, audit_record_many
+from auxpost.core.bulk import insert_many, update_many
 from auxpost.duties.models import WorkLine
-from auxpost.imports.bulk import insert_many, update_many
 from auxpost.imports.framework import (
     Column,
     CrossCheck,

@@ -1,4 +1,4 @@
-"""Fast inserts for large imports.
+"""Fast inserts for large imports (and the audit chain they write).
 
 ``QuerySet.bulk_create`` spends most of its time building model instances and preparing values
 field by field through the SQL compiler (about 100 µs per 20-column row), which for a 10,000-row
@@ -62,16 +62,29 @@ def _converter(field: models.Field, stamp: dt.datetime) -> Callable[[Mapping], o
 
 
 def insert_many(model: type[models.Model], rows: Iterable[Mapping], *, stamp: dt.datetime, batch: int = 2000,
-                after_batch: Callable[[int], None] | None = None) -> int:
-    """INSERT ``rows`` (dicts of attname → value, no primary key) in batches; auto_now/auto_now_add
-    fields get ``stamp``. Returns the number of rows. Runs in the caller's transaction."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+                after_batch: Callable[[int], None] | None = None, with_pk: bool = False) -> int:
+    """INSERT ``rows`` (dicts of attname → value; no primary key unless ``with_pk``, for tables whose key
+    the caller assigns, like the audit chain's seq) in batches; auto_now/auto_now_add fields get
+    ``stamp``. Returns the number of rows. Runs in the caller's transaction."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     converters = [_converter(f, stamp) for f in fields]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
     rows = list(rows)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: several times faster than executemany here.
+            copy_sql = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                        f"FROM STDIN")
+            for start in range(0, len(rows), batch):
+                chunk = rows[start:start + batch]
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in chunk:
+                        copy.write_row([conv(row) for conv in converters])
+                if after_batch is not None:
+                    after_batch(start + len(chunk))
+            return len(rows)
         for start in range(0, len(rows), batch):
             chunk = rows[start:start + batch]
             cursor.executemany(sql, [[conv(row) for conv in converters] for row in chunk])
