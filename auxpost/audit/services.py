@@ -63,9 +63,27 @@ def _key(key) -> str:
     return _clean_str(str(key))
 
 
+def _clean_str_fast(value: str) -> str:
+    """``_clean_str`` without its re-encoding when the text has nothing to clean (nearly always)."""
+    if "\x00" not in value and value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _clean_str(value)
+    return value.replace("\x00", "\ufffd")
+
+
 def canonical(value) -> object:
     """A JSON value that both SQLite's JSON text and PostgreSQL's jsonb give back unchanged."""
-    if value is None or isinstance(value, bool):
+    cls = type(value)
+    if cls is str:  # the common cases first: an import's before/after is mostly text and numbers
+        return _clean_str_fast(value)
+    if cls is int or value is None:
+        return value
+    if cls is dict:
+        return {(_clean_str_fast(k) if type(k) is str else _key(k)): canonical(v) for k, v in value.items()}
+    if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return int(value)
