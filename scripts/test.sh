@@ -32,12 +32,23 @@ if [ ! -x "${AUXPOST_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 
 PYTEST_ARGS=("$@")
-run_pytest() {  # $1 = label, then environment settings for env(1)
-  local label=$1; shift
-  step "pytest on $label"
-  env "$@" $BIN/pytest -q "${browser_args[@]}" "${PYTEST_ARGS[@]}"
+run_one() {  # $1 = label, $2 = marker expression, then environment settings for env(1)
+  local label=$1 marker=$2; shift 2
+  step "pytest: $label"
+  env "$@" $BIN/pytest -q -rs -m "$marker" "${PYTEST_ARGS[@]}"
   local rc=$?
-  if [ $rc -eq 0 ]; then summary+=("pytest on $label: passed"); else summary+=("pytest on $label: FAILED (exit $rc)"); status=1; fi
+  case $rc in
+    0) summary+=("$label: passed") ;;
+    5) summary+=("$label: no tests selected") ;;
+    *) summary+=("$label: FAILED (exit $rc)"); status=1 ;;
+  esac
+}
+run_pytest() {  # $1 = database label, then environment settings for env(1)
+  local db=$1; shift
+  run_one "unit and integration tests on $db" "not browser" "$@"
+  if [ ${#browser_args[@]} -eq 0 ]; then
+    run_one "browser tests (Chromium) on $db" "browser" "$@"
+  fi
 }
 
 run_pytest SQLite -u DATABASE_URL
