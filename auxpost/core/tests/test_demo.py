@@ -224,3 +224,23 @@ def test_generate_members_is_deterministic_fast_and_unique():
     other = generate_members(50, units, lines, 8, TODAY,
                              taken_id_numbers={m.id_number[:17] for m in a.members})
     assert not {m.id_number for m in other.members} & {m.id_number for m in a.members}
+
+
+@pytest.mark.parametrize("username, expect", [
+    ("admin", "在册人员"),
+    ("bianban", "在册人员"),
+    ("bureau", "在册人员"),
+    ("squadron1", "第一中队"),
+    ("squadron2", "第二中队"),
+    ("hrco", "在册人员"),
+    ("assessor", "分配给您的考核任务"),
+    ("member1", "第一中队/第一小队"),
+])
+def test_every_demo_login_reaches_its_own_home_page(demo, client, username, expect):
+    """Issue 2: each demo login works through the real login form and sees its own home page."""
+    response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    html = response.content.decode()
+    assert expect in html
+    if username == "squadron1":
+        assert "第二中队" not in html  # a line manager's home page counts only their own squadron
