@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import tempfile
 import time
 from pathlib import Path
@@ -69,6 +70,7 @@ def main() -> None:
     today = dt.date(2026, 11, 27)
     gen = generate_members(args.members, teams, lines, seed=7, today=today)
     save_members(gen, batch_size=5000)
+    del gen  # 200,000 model instances would otherwise make every later garbage collection slow
     # Fresh statistics (and, on PostgreSQL, the visibility map index-only scans need), as
     # autovacuum would give a live system.
     connection.cursor().execute("VACUUM ANALYZE" if args.db == "postgres" else "ANALYZE")
@@ -121,6 +123,8 @@ def main() -> None:
                    GRADE_WRITTEN[m.grade], m.grade_effective_date, m.cert_number, m.cert_valid_until])
     path = Path(tempfile.mkdtemp()) / "roster-10000.xlsx"
     wb.save(path)
+    del fresh, taken, wb
+    gc.collect()
 
     def read_only():
         wbr = load_workbook(path, read_only=True, data_only=True)
