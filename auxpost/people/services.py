@@ -229,13 +229,12 @@ def member_clean(*, data: dict, member: Member | None = None, today: dt.date | N
     if present("grade_effective_date"):
         ged = _date(data.get("grade_effective_date"), "grade_effective_date", errors)
         hire = out.get("hire_date") or (member.hire_date if member else None)
-        if "grade_effective_date" in errors.errors:
-            pass
-        elif ged is not None and hire is not None and ged < hire:
-            errors.add("grade_effective_date", _("%(field)s: %(value)s is before the date hired (%(hire)s).") % {
-                "field": _label("grade_effective_date"), "value": ged, "hire": hire})
-        else:
-            out["grade_effective_date"] = ged
+        if "grade_effective_date" not in errors.errors:  # an unreadable date is reported once, above
+            if ged is not None and hire is not None and ged < hire:
+                errors.add("grade_effective_date", _("%(field)s: %(value)s is before the date hired (%(hire)s).") % {
+                    "field": _label("grade_effective_date"), "value": ged, "hire": hire})
+            else:
+                out["grade_effective_date"] = ged
 
     if present("cert_number"):
         cert = _text(data.get("cert_number"))
