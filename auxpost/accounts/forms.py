@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from auxpost.accounts.models import Role, Scope
+from auxpost.core.forms import add_service_errors
 from auxpost.org.models import Organisation, Unit
 
 
@@ -56,12 +57,7 @@ class _PasswordPair(forms.Form):
 
     def add_service_errors(self, exc) -> None:
         """Errors raised by a service land on the matching field (the service calls it 'password')."""
-        for field, messages in exc.message_dict.items():
-            target = "password1" if field in ("password", "new_password1") else field
-            if target not in self.fields:
-                target = None
-            for message in messages:
-                self.add_error(target, message)
+        add_service_errors(self, exc, aliases={"password": "password1", "new_password1": "password1"})
 
 
 class UserCreateForm(_PasswordPair):
@@ -109,9 +105,7 @@ class RoleAddForm(forms.Form):
         return unit
 
     def add_service_errors(self, exc) -> None:
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        add_service_errors(self, exc)
 
 
 class UserSearchForm(forms.Form):

@@ -27,6 +27,7 @@ from auxpost.accounts.forms import (
 from auxpost.accounts.middleware import mark_seen
 from auxpost.accounts.models import LoginLog, RoleAssignment, User
 from auxpost.accounts.selectors import users_for_admin
+from auxpost.core.forms import add_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -64,9 +65,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         try:
             services.user_password_change(user=form.user, password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password has been changed."))
@@ -169,9 +168,7 @@ def user_edit(request, pk):
             services.user_update(actor=request.user, user=user, display_name=form.cleaned_data["display_name"],
                                  organisation=form.cleaned_data["organisation"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The user's details were saved."))
             return redirect("accounts:user_detail", pk=user.pk)

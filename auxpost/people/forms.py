@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from auxpost.core.forms import add_service_errors
 from auxpost.duties.models import WorkLine
 from auxpost.people.models import ON_ROSTER, Education, Grade, Member, MemberStatus
 from auxpost.people.services import STATUS_TRANSITIONS
@@ -94,9 +95,5 @@ class MemberForm(forms.Form):
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Show a service's ValidationError next to the fields it names (the rest at the top)."""
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, exc.messages)
+        add_service_errors(self, exc)
 
