@@ -6,4 +6,8 @@ urlpatterns = [
     path("", include("auxpost.accounts.api_urls")),
     path("", include("auxpost.org.api_urls")),
     path("", include("auxpost.people.api_urls")),
+    path("", include("auxpost.policy.api_urls")),
+    path("", include("auxpost.points.api_urls")),
+    path("", include("auxpost.assessment.api_urls")),
+    path("", include("auxpost.grading.api_urls")),
 ]

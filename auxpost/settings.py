@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "auxpost.duties",
     "auxpost.people",
     "auxpost.imports",
+    "auxpost.policy",
+    "auxpost.points",
+    "auxpost.assessment",
+    "auxpost.grading",
 ]
 
 MIDDLEWARE = [

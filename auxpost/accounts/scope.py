@@ -58,12 +58,27 @@ def member_q(user, *, roles_allowed: tuple[str, ...] | None = None, prefix: str 
             if member_id is None:
                 continue
             part = Q(**{f"{prefix}pk" if prefix == "" else f"{prefix}id": member_id})
+        elif ra.scope == Scope.ASSIGNED:
+            # §3 ASSIGNED: an assessor reaches only the candidates of the 集中考核 rounds its
+            # organisation was commissioned for (§7.1).
+            part = assigned_member_q(user, prefix=prefix)
+            if part is None:
+                continue
         else:
-            # ASSIGNED: members reach an assessor only through the tasks assigned to it; the
-            # assessment module adds those. The foundation has none, so it grants nothing.
             continue
         q = part if q is None else q | part
     return q
+
+
+def assigned_member_q(user, *, prefix: str = "") -> Q | None:
+    """§3/§7.1 Q over Member: candidates of the rounds commissioned from the user's organisation."""
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None:
+        return None
+    from auxpost.assessment.models import SkillsScore  # the assessment app owns the assignments
+
+    candidates = SkillsScore.objects.filter(round__assessor_id=org_id).values("member_id")
+    return Q(**{f"{prefix}pk__in" if prefix == "" else f"{prefix}id__in": candidates})
 
 
 def unit_q(user) -> Q | None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PointsConfig(AppConfig):
+    name = "auxpost.points"
+    label = "points"

@@ -1,0 +1,48 @@
+"""§6, §7, §10 Policy versions: every (cfg) value of the standard, as data.
+
+A version holds the grade (§6), assessment (§7) and points (§10) policies as JSON documents
+(see ``auxpost.policy.rules`` for the codec). Drafts are edited by the staffing office; once
+published a version is never rewritten (a database trigger-free rule enforced by the services
+and by ``save``): a change is a new version with a later effective date. Every computed result
+records the version it used.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PolicyVersion(models.Model):
+    version = models.CharField(_("policy version"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateField(_("effective from"))
+    status = models.CharField(_("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    grade = models.JSONField(_("grade policy"))
+    assessment = models.JSONField(_("assessment policy"))
+    points = models.JSONField(_("points policy"))
+    notes = models.TextField(_("notes"), blank=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        verbose_name = _("policy version")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="policy_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version} {self.name}"
