@@ -47,6 +47,8 @@ class PointsEntry(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    #: Why a second person refused a deduction (status rejected; approved_by/at then say who refused, when).
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     #: A correction (reversing entry) points at the entry it cancels.
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="reversed_by", verbose_name=_("reverses"))

@@ -162,6 +162,19 @@ def settle_year(
         else:
             minus += pts
             n_minus += 1
+    return settle_sums(year, plus=plus, n_plus=n_plus, minus=minus, n_minus=n_minus, policy=policy)
+
+
+def settle_sums(year: int, *, plus: int, n_plus: int, minus: int, n_minus: int,
+                policy: PointsPolicy = WENJIANG_DEFAULT) -> tuple[int, str]:
+    """§10 a year's settled points from already aggregated sums (the database's GROUP BY): base +
+    ``plus`` (Σ of the ``n_plus`` additions) + ``minus`` (Σ of the ``n_minus`` deductions, ≤ 0),
+    clamped to floor..ceiling. Same total and explanation as :func:`settle_year`."""
+    for label, value in (("plus", plus), ("n_plus", n_plus), ("minus", minus), ("n_minus", n_minus)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PointsRuleError(f"积分汇总值{label}应为整数，实际为{value!r}", label)
+    if plus < 0 or minus > 0 or n_plus < 0 or n_minus < 0:
+        raise PointsRuleError("积分汇总值无效：加分应≥0，扣分应≤0，条数应≥0", "points")
     raw = policy.annual_base + plus + minus
     total = min(max(raw, policy.floor), policy.ceiling)
     explanation = (
