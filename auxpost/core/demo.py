@@ -350,6 +350,10 @@ def load_demo(*, today: dt.date | None = None, seed: int = DEMO_SEED, n_members:
             _set_quotas(result, bureau, brigade, squadrons, generated.members, seed)
 
         _logins(result, squadrons, organisations, today)
+        # §6/§7/§10 five years of history and this year's records, so outcomes are worth looking at.
+        from auxpost.core.demo_history import load_history
+
+        result.created += load_history(today=today, seed=seed, bureau=bureau)
     return result
 
 

@@ -244,3 +244,29 @@ def test_every_demo_login_reaches_its_own_home_page(demo, client, username, expe
     assert expect in html
     if username == "squadron1":
         assert "第二中队" not in html  # a line manager's home page counts only their own squadron
+
+
+def test_history_gives_five_years_and_this_years_records(demo):
+    """§6/§7/§10 the demo carries what outcomes are computed from."""
+    from auxpost.assessment.models import AnnualResult, MonthlyScore, SkillsRound, SkillsScore
+    from auxpost.grading.models import BasicRecord
+    from auxpost.points.models import AnnualPoints, EntryStatus, PointsEntry
+
+    years = sorted(set(AnnualResult.objects.values_list("year", flat=True)))
+    assert years == [2021, 2022, 2023, 2024, 2025]
+    assert AnnualPoints.objects.count() == AnnualResult.objects.count()
+    assert SkillsScore.objects.filter(year=2025).count() == 2 * AnnualResult.objects.filter(year=2025).count()
+    bands = Counter(AnnualResult.objects.filter(year=2025).values_list("band", flat=True))
+    assert bands["excellent"] and bands["pass"]  # a realistic spread, not one band
+    ledger = PointsEntry.objects.filter(date__year=2026)
+    assert ledger.count() > 300
+    # Deductions on record were approved by a second person; the last days' wait for approval.
+    assert not ledger.filter(status=EntryStatus.APPROVED, points__lt=0, approved_by__isnull=True).exists()
+    assert ledger.filter(status=EntryStatus.PENDING).exists()
+    assert MonthlyScore.objects.filter(month=dt.date(2026, 10, 1)).exists()
+    assert MonthlyScore.objects.filter(month=dt.date(2026, 10, 1)).count() < Member.objects.filter(
+        status__in=ON_ROSTER).count()  # some members still to be scored for last month
+    open_round = SkillsRound.objects.get(assessor__isnull=False)
+    assert open_round.assessor.name == "四川蜀衡公共管理评估咨询有限公司"
+    assert open_round.scores.count() > 0
+    assert BasicRecord.objects.filter(kind="health").count() == Member.objects.filter(status__in=ON_ROSTER).count()

@@ -41,7 +41,10 @@ class Command(BaseCommand):
         labels = {
             "units": _("units"), "work lines": _("work lines"), "organisations": _("organisations"),
             "members": _("members"), "grade history rows": _("grade history rows"), "quotas": _("quotas"),
-            "logins": _("logins"),
+            "logins": _("logins"), "annual points": _("annual points (settled)"),
+            "skills scores": _("skills scores"), "annual results": _("annual results"),
+            "ledger entries": _("points ledger entries"), "monthly scores": _("monthly scorecards"),
+            "skills round candidates": _("skills round candidates"), "basic records": _("basic requirement records"),
         }
         parts = [f"{labels.get(k, k)} {n}" for k, n in result.created.items() if n]
         self.stdout.write(_("Demo district loaded in %(seconds).1f s: %(parts)s.") % {
