@@ -494,3 +494,82 @@ def apply_excellent_cap(
                 reasons=tuple(reasons),
             )
     return results
+
+
+# --- §7.2 the scorecard's pre-fill from the month's records -----------------------------------
+
+#: §7.2 which approved points-ledger rules (§10) pre-fill which scorecard indicator. An unexcused
+#: meeting absence is a breach of the duty to attend (纪律), not a judgement of how duties were
+#: performed, which stays the scorer's own assessment; so it deducts from 纪律 (discipline).
+LEDGER_INDICATOR = {
+    "late": "attendance",
+    "absence": "attendance",
+    "leave_post": "discipline",
+    "discipline_breach": "discipline",
+    "meeting_absence": "discipline",
+    "uniform_fail": "uniform",
+    "valid_complaint": "public_feedback",
+}
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    """One approved points-ledger entry of the month, as the pre-fill reads it."""
+
+    date: object
+    rule_code: str
+    rule_name: str
+    points: int
+    quantity: float | int | Decimal = 1
+    entry_id: Hashable = None
+
+
+@dataclass(frozen=True)
+class MonthlyPrefill:
+    """§7.2 the proposed scorecard: points per indicator, the reason for each deduction and the
+    ledger events behind it (indicator code → events)."""
+
+    scores: dict[str, Decimal]
+    reasons: dict[str, str]
+    events: dict[str, tuple[LedgerEvent, ...]]
+
+
+def monthly_prefill(ledger_events: Iterable, policy: AssessmentPolicy) -> MonthlyPrefill:
+    """§7.2 pre-fill a month's scorecard from its approved ledger entries (§10).
+
+    Every indicator starts at full marks. The entries of a rule in :data:`LEDGER_INDICATOR` deduct
+    their points from that indicator: deduction = |Σ points| of the indicator's entries (a reversing
+    entry, carrying the same rule with the opposite sign, gives the points back), never below 0 and
+    capped at the indicator's maximum, so a pre-filled value is always within 0..max. Entries of
+    other rules, and rules mapped to an indicator the policy does not have, change nothing.
+    ``ledger_events`` are :class:`LedgerEvent` objects (or anything with the same attributes).
+    """
+    codes = {i.code for i in policy.monthly_indicators}
+    net: dict[str, Decimal] = {}
+    events: dict[str, list] = {}
+    for ev in ledger_events:
+        target = LEDGER_INDICATOR.get(ev.rule_code)
+        if target is None or target not in codes:
+            continue
+        net[target] = net.get(target, ZERO) + _dec(ev.points, "积分")
+        events.setdefault(target, []).append(ev)
+    scores: dict[str, Decimal] = {}
+    reasons: dict[str, str] = {}
+    for ind in policy.monthly_indicators:
+        deduction = min(max(-net.get(ind.code, ZERO), ZERO), ind.max_points)
+        scores[ind.code] = ind.max_points - deduction
+        if ind.code in events:
+            by_rule: dict[str, list] = {}
+            for ev in events[ind.code]:
+                by_rule.setdefault(ev.rule_name or ev.rule_code, []).append(ev)
+            parts = []
+            for name, evs in by_rule.items():
+                pts = sum((_dec(e.points, "积分") for e in evs), ZERO)
+                parts.append(f"{name}{len(evs)}条，计{pts:+}分")
+            reason = "本月积分记录：" + "；".join(parts)
+            raw = -net.get(ind.code, ZERO)
+            if raw > ind.max_points:
+                reason += f"；扣分{raw}超过该项满分，按{ind.max_points}分扣完"
+            reasons[ind.code] = reason + f"；预填{scores[ind.code]}分"
+    return MonthlyPrefill(scores=scores, reasons=reasons,
+                          events={k: tuple(v) for k, v in events.items()})

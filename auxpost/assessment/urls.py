@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from auxpost.assessment import views
 
 app_name = "assessment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("monthly/", views.monthly, name="monthly"),
+    re_path(r"^monthly/(?P<member_id>[0-9]+)/(?P<ym>[0-9]{4}-[0-9]{2})/$", views.scorecard, name="scorecard"),
+    path("me/", views.mine, name="mine"),
+    path("rounds/", views.rounds, name="rounds"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("annual/", views.annual_index, name="annual_index"),
+    path("annual/<int:year>/", views.annual, name="annual"),
+]
