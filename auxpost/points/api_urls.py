@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from auxpost.points.api import AppealViewSet, EntryViewSet, balance
+
+router = SimpleRouter()
+router.register("points/entries", EntryViewSet, basename="points-entry")
+router.register("points/appeals", AppealViewSet, basename="points-appeal")
+urlpatterns = [path("points/balance/", balance, name="points-balance"), *router.urls]
