@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from auxpost.policy.api import PolicyVersionViewSet
+
+router = SimpleRouter()
+router.register("policies", PolicyVersionViewSet, basename="policy-version")
+urlpatterns = router.urls

@@ -8,7 +8,9 @@ records the version it used.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,7 +23,7 @@ class PolicyVersion(models.Model):
     version = models.CharField(_("policy version"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     effective_from = models.DateField(_("effective from"))
-    status = models.CharField(_("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    status = models.CharField(_("policy status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     grade = models.JSONField(_("grade policy"))
     assessment = models.JSONField(_("assessment policy"))
     points = models.JSONField(_("points policy"))
@@ -46,3 +48,22 @@ class PolicyVersion(models.Model):
 
     def __str__(self):
         return f"{self.version} {self.name}"
+
+    def save(self, *args, **kwargs):
+        """A published version is never rewritten (results recorded under it must stay reproducible)."""
+        if self._stored_published():
+            raise ValidationError(immutable_message(self.version), code="published")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_published():
+            raise ValidationError(immutable_message(self.version), code="published")
+        return super().delete(*args, **kwargs)
+
+    def _stored_published(self) -> bool:
+        return self.pk is not None and PolicyVersion.objects.filter(pk=self.pk, status=PolicyStatus.PUBLISHED).exists()
+
+
+def immutable_message(version: str) -> str:
+    return gettext("Policy version %(version)s is published and can never be changed; create a new version "
+                   "based on it instead.") % {"version": version}

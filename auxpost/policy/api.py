@@ -1,0 +1,59 @@
+"""§6/§7/§10 REST API, read-only: the policy versions and their three documents (SPEC §12).
+
+Same readers as the pages: administrator, staffing office, bureau, line managers, HR company; drafts
+only for the staffing office and the administrator. Others get 403 on the list and 404 on a version.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from auxpost.policy.models import PolicyStatus, PolicyVersion
+from auxpost.policy.selectors import can_read, version_get_for, versions_visible_to
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    """One version: its label, dates, status and the grade (§6), assessment (§7) and points (§10)
+    policies as stored (decimals as strings)."""
+
+    status = serializers.ChoiceField(choices=PolicyStatus.choices)
+    based_on = serializers.SlugRelatedField(slug_field="version", read_only=True, allow_null=True)
+    grade = serializers.JSONField(help_text="§6 grade policy: requirements per grade (4…1) and the scalar settings.")
+    assessment = serializers.JSONField(help_text="§7 assessment policy: indicators, components, weights, bands, "
+                                                 "the 优秀 cap and vetoes.")
+    points = serializers.JSONField(help_text="§10 points policy: annual_base, floor, ceiling and the rules.")
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["version", "name", "effective_from", "status", "published_at", "based_on", "notes",
+                  "grade", "assessment", "points"]
+        read_only_fields = fields
+
+
+VERSION_PARAM = OpenApiParameter("version", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                 description="The version label, e.g. 1.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Policy versions (published; drafts too for the staffing office)"),
+    retrieve=extend_schema(summary="One policy version with its three policies", parameters=[VERSION_PARAM]),
+)
+class PolicyVersionViewSet(viewsets.GenericViewSet):
+    serializer_class = PolicyVersionSerializer
+    queryset = PolicyVersion.objects.none()  # for the schema; every request uses the caller's scope
+    lookup_field = "version"
+    lookup_value_regex = r"[A-Za-z0-9._-]+"
+
+    def list(self, request):
+        if not can_read(request.user):
+            raise PermissionDenied
+        qs = versions_visible_to(request.user).select_related("based_on")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(PolicyVersionSerializer(page, many=True).data)
+
+    def retrieve(self, request, version=None):
+        return Response(PolicyVersionSerializer(version_get_for(request.user, version)).data)

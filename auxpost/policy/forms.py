@@ -1,0 +1,361 @@
+"""§6/§7/§10 forms for a draft policy version: one form (or formset) per part of the policy.
+
+The forms check each value on its own (types, ranges); the rules decide the rest (sums, orders)
+when the service decodes the documents built by :func:`documents_from_forms`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from auxpost.grading.rules import GRADE_LABEL
+from auxpost.org.models import UnitKind
+from auxpost.people.models import Education
+from auxpost.policy.models import PolicyVersion
+from auxpost.policy.rules import PROMOTION_GRADES
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+BAND_CHOICES = [
+    ("excellent", pgettext_lazy("result band", "Excellent")),
+    ("pass", pgettext_lazy("result band", "Pass")),
+    ("basic", pgettext_lazy("result band", "Basic pass")),
+    ("fail", pgettext_lazy("result band", "Fail")),
+]
+COMMENDATION_CHOICES = [
+    ("district", pgettext_lazy("commendation level", "District")),
+    ("city", pgettext_lazy("commendation level", "City")),
+    ("province", pgettext_lazy("commendation level", "Province")),
+    ("national", pgettext_lazy("commendation level", "National")),
+]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _dec(d: Decimal) -> Decimal:
+    """Decimal("15.00") → Decimal("15"): stored documents keep no trailing zeros."""
+    return Decimal(format(d.normalize(), "f"))
+
+
+def _number(d: Decimal):
+    """A grade-policy number (stored as a JSON number): 85 stays an int, 92.5 a float."""
+    d = _dec(d)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _int(label, low=None, high=None, **kw):
+    return forms.IntegerField(label=label, min_value=low, max_value=high, **kw)
+
+
+def _decimal(label, low=None, high=None, places=2, **kw):
+    return forms.DecimalField(label=label, min_value=low, max_value=high, max_digits=8, decimal_places=places, **kw)
+
+
+def _code_field():
+    return forms.CharField(label=_("Code"), max_length=40,
+                           help_text=_("Lower-case letters, digits and underscores, e.g. duty_performance."))
+
+
+def _clean_code(value: str) -> str:
+    value = (value or "").strip()
+    if not CODE_RE.match(value):
+        raise ValidationError(_("Code: use lower-case letters, digits and underscores, starting with a letter."))
+    return value
+
+
+class NewVersionForm(forms.Form):
+    based_on = forms.ModelChoiceField(queryset=PolicyVersion.objects.none(), label=_("Based on"),
+                                      to_field_name="version", empty_label=None,
+                                      help_text=_("The new draft starts as a copy of this version."))
+    version = forms.CharField(label=_("Version"), max_length=20, help_text=_("A unique label, e.g. 2027.1"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE_WIDGET,
+                                     help_text=_("Today or later: a version never applies to the past."))
+
+    def __init__(self, *args, versions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["based_on"].queryset = versions if versions is not None else PolicyVersion.objects.none()
+
+
+class MetaForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE_WIDGET)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GradeRowForm(forms.Form):
+    """§6.2 one row of the grade table (the grade one is promoted into)."""
+
+    years_in_grade = _int(_("Years in the current grade (N)"), 1, 50)
+    shortcut_education = forms.ChoiceField(label=_("Shorter years with education of"), required=False,
+                                           choices=[("", "—")] + list(Education.choices))
+    shortcut_years = _int(_("Shorter years in grade"), 1, 50, required=False)
+    min_education = forms.ChoiceField(label=_("Minimum education"), choices=Education.choices)
+    points_average = _decimal(_("Annual points: average over N years ≥"), 0, 1000)
+    points_floor = _decimal(_("Annual points: no year below"), 0, 1000)
+    results_min_band = forms.ChoiceField(label=_("Annual results: every year at least"), choices=BAND_CHOICES)
+    excellent_needed = _int(_("Excellent (优秀) results needed"), 0, 50)
+    skills_min = _decimal(_("Skills score ≥"), 0, 100)
+    decided_by = forms.CharField(label=_("Decided by"), max_length=100)
+
+
+class GradeSettingsForm(forms.Form):
+    """§6.1/§6.2 the grade policy's single values."""
+
+    entry_min_education = forms.ChoiceField(label=_("Entry grade (五级): minimum education"),
+                                            choices=Education.choices)
+    entry_decided_by = forms.CharField(label=_("Entry grade (五级): decided by"), max_length=100)
+    promotion_age_margin_months = _int(_("Age: months from statutory retirement at least"), 0, 240)
+    sanction_lookback_months = _int(_("Sanction look-back (months)"), 0, 240)
+    quota_grades_2_and_1_percent = _int(_("Quota: grades 2 and 1 together (% of headcount)"), 0, 100)
+    quota_grade_1_percent = _int(_("Quota: grade 1 (% of headcount)"), 0, 100)
+    demote_on_fail = forms.BooleanField(label=_("Demote after one fail (不合格) year"), required=False)
+    demote_consecutive_basic = _int(_("Demote after this many basic-pass (基本合格) years in a row (0 = never)"),
+                                    0, 10)
+    demote_points_below = _decimal(_("Demote when annual points are below"), 0, 1000)
+    separation_consecutive_fail = _int(_("Separation proposal after this many fail years in a row (0 = never)"),
+                                       0, 10)
+    early_promotion_allowed = forms.BooleanField(label=_("Early promotion by commendation allowed"), required=False)
+    early_promotion_min_level = forms.ChoiceField(label=_("Early promotion: commendation level at least"),
+                                                  choices=COMMENDATION_CHOICES)
+    early_promotion_years_waived = _int(_("Early promotion: years in grade waived"), 0, 10)
+
+
+class IndicatorForm(forms.Form):
+    """§7.2 one indicator of the monthly scorecard."""
+
+    code = _code_field()
+    name = forms.CharField(label=_("Indicator"), max_length=40)
+    max_points = _decimal(_("Maximum points"), Decimal("0.01"), 100)
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+
+class ComponentForm(forms.Form):
+    """§7.2 one component of the skills assessment (集中考核) and its weight."""
+
+    code = _code_field()
+    name = forms.CharField(label=_("Component"), max_length=40)
+    weight = _decimal(_("Weight"), 0, 1, places=3)
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+
+class _UniqueCodes(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and form.empty_permitted or self.can_delete and self._should_delete_form(form):
+                continue
+            code = form.cleaned_data.get("code")
+            if code in seen:
+                raise ValidationError(_("Code “%(code)s” appears twice.") % {"code": code})
+            seen.add(code)
+
+    def rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms
+                if f.cleaned_data and not (self.can_delete and self._should_delete_form(f))]
+
+
+IndicatorFormSet = forms.formset_factory(IndicatorForm, formset=_UniqueCodes, extra=1, can_delete=True,
+                                         min_num=1, validate_min=True, max_num=20, validate_max=True)
+ComponentFormSet = forms.formset_factory(ComponentForm, formset=_UniqueCodes, extra=1, can_delete=True,
+                                         min_num=1, validate_min=True, max_num=20, validate_max=True)
+
+
+class AssessmentSettingsForm(forms.Form):
+    """§7.2/§7.3 rounds, composite weights, the 优秀 cap and the vetoes."""
+
+    skills_rounds_per_year = _int(_("Skills assessments (集中考核) per year"), 1, 12)
+    weight_monthly = _decimal(_("Weight of the mean monthly score"), 0, 1, places=3)
+    weight_skills = _decimal(_("Weight of the mean skills score"), 0, 1, places=3)
+    weight_points = _decimal(_("Weight of the annual points"), 0, 1, places=3)
+    points_ceiling = _decimal(_("Annual points counted up to"), Decimal("0.01"), 1000)
+    excellent_cap_percent = _decimal(_("Excellent (优秀) at most (% of the unit)"), 0, 20)
+    cap_unit_level = forms.ChoiceField(label=_("Excellent cap applies per"), choices=UnitKind.choices)
+    veto_absence_days = _int(_("Veto: days of absence (旷工) in the year → fail"), 1, 366)
+    veto_lates = _int(_("Veto: lates in the year → no excellent"), 1, 1000)
+    veto_sanction = forms.BooleanField(label=_("Veto: a disciplinary sanction → no excellent"), required=False)
+
+
+class BandForm(forms.Form):
+    min_score = _decimal(_("From score"), 0, 100)
+
+
+class PointsSettingsForm(forms.Form):
+    annual_base = _int(_("Annual base"), 0, 1000)
+    floor = _int(_("Annual points floor"), 0, 1000)
+    ceiling = _int(_("Annual points ceiling"), 0, 1000)
+
+
+class PointsRuleForm(forms.Form):
+    """§10 one rule of the catalogue (its code and source are fixed: other records refer to them)."""
+
+    name = forms.CharField(label=_("Rule"), max_length=60)
+    points = _int(_("Points"), -1000, 1000)
+    per_quantity = _int(_("Per how many units"), 1, 1000)
+    unit = forms.CharField(label=_("Counting unit"), max_length=10)
+
+    def clean_points(self):
+        value = self.cleaned_data["points"]
+        if value == 0:
+            raise ValidationError(_("Points: must not be 0."))
+        return value
+
+
+# --- the whole edit page --------------------------------------------------------------------------
+
+
+class PolicyForms:
+    """Every form of the edit page, bound to POST data or to the version's current documents."""
+
+    def __init__(self, pv: PolicyVersion, data=None):
+        self.pv = pv
+        g, a, p = pv.grade, pv.assessment, pv.points
+        self.reqs = {r["grade"]: r for r in g.get("requirements", [])}
+        self.meta = MetaForm(data, prefix="meta", initial={
+            "name": pv.name, "effective_from": pv.effective_from, "notes": pv.notes})
+        self.grade_rows = [
+            GradeRowForm(data, prefix=f"req{grade}", initial={
+                k: ("" if v is None else v) for k, v in self.reqs.get(grade, {}).items()})
+            for grade in PROMOTION_GRADES
+        ]
+        self.grade_pairs = [(GRADE_LABEL[g], form) for g, form in zip(PROMOTION_GRADES, self.grade_rows, strict=True)]
+        self.grade_settings = GradeSettingsForm(data, prefix="grade", initial=g)
+        self.indicators = IndicatorFormSet(data, prefix="ind", initial=a.get("monthly_indicators", []))
+        self.components = ComponentFormSet(data, prefix="comp", initial=a.get("skills_components", []))
+        self.assessment = AssessmentSettingsForm(data, prefix="asmt", initial=a | {
+            "excellent_cap_percent": _dec(Decimal(str(a.get("excellent_cap", "0"))) * 100)})
+        self.bands = [(b, BandForm(data, prefix=f"band-{b['code']}", initial=b))
+                      for b in a.get("bands", []) if b["code"] != "fail"]
+        self.fixed_bands = [b for b in a.get("bands", []) if b["code"] == "fail"]
+        self.points_settings = PointsSettingsForm(data, prefix="pts", initial=p)
+        self.rules = [(r, PointsRuleForm(data, prefix=f"rule-{r['code']}", initial=r)) for r in p.get("rules", [])]
+        #: errors of a whole section (sums, orders) that belong to no single input
+        self.section_errors: dict[str, list[str]] = {}
+
+    def all_forms(self):
+        yield self.meta
+        yield from self.grade_rows
+        yield self.grade_settings
+        yield self.assessment
+        yield from (f for _b, f in self.bands)
+        yield self.points_settings
+        yield from (f for _r, f in self.rules)
+
+    def is_valid(self) -> bool:
+        ok = [f.is_valid() for f in self.all_forms()]
+        ok += [self.indicators.is_valid(), self.components.is_valid()]
+        return all(ok)
+
+    def documents(self) -> dict:
+        """The three documents with the submitted values (fields no form shows are kept as they were)."""
+        g = copy.deepcopy(self.pv.grade)
+        requirements = []
+        for grade, form in zip(PROMOTION_GRADES, self.grade_rows, strict=True):
+            row = dict(self.reqs.get(grade, {"grade": grade, "from_grade": grade + 1}))
+            c = form.cleaned_data
+            row.update(years_in_grade=c["years_in_grade"], min_education=c["min_education"],
+                       points_average=_number(c["points_average"]), points_floor=_number(c["points_floor"]),
+                       results_min_band=c["results_min_band"], excellent_needed=c["excellent_needed"],
+                       skills_min=_number(c["skills_min"]), decided_by=c["decided_by"].strip(),
+                       shortcut_education=c["shortcut_education"] or None, shortcut_years=c["shortcut_years"])
+            requirements.append(row)
+        g["requirements"] = requirements
+        c = self.grade_settings.cleaned_data
+        g.update({k: v for k, v in c.items() if k != "demote_points_below"})
+        g["demote_points_below"] = _number(c["demote_points_below"])
+        g["entry_decided_by"] = c["entry_decided_by"].strip()
+
+        a = copy.deepcopy(self.pv.assessment)
+        a["monthly_indicators"] = [{"code": r["code"], "name": r["name"].strip(), "max_points": str(_dec(r["max_points"]))}
+                                   for r in self.indicators.rows()]
+        a["skills_components"] = [{"code": r["code"], "name": r["name"].strip(), "weight": str(_dec(r["weight"]))}
+                                  for r in self.components.rows()]
+        c = self.assessment.cleaned_data
+        for k in ("skills_rounds_per_year", "cap_unit_level", "veto_absence_days", "veto_lates", "veto_sanction"):
+            a[k] = c[k]
+        for k in ("weight_monthly", "weight_skills", "weight_points", "points_ceiling"):
+            a[k] = str(_dec(c[k]))
+        a["excellent_cap"] = str(_dec(c["excellent_cap_percent"] / 100))
+        mins = {b["code"]: str(_dec(f.cleaned_data["min_score"])) for b, f in self.bands}
+        a["bands"] = [dict(b, min_score=mins.get(b["code"], b["min_score"])) for b in a.get("bands", [])]
+
+        p = copy.deepcopy(self.pv.points)
+        p.update(self.points_settings.cleaned_data)
+        edited = {r["code"]: f.cleaned_data for r, f in self.rules}
+        p["rules"] = [dict(r, name=edited[r["code"]]["name"].strip(), points=edited[r["code"]]["points"],
+                           per_quantity=edited[r["code"]]["per_quantity"], unit=edited[r["code"]]["unit"].strip())
+                      if r["code"] in edited else r for r in p.get("rules", [])]
+        return {"grade": g, "assessment": a, "points": p}
+
+    # -- service errors back onto the inputs ------------------------------------------------------
+
+    def _section(self, key: str, message: str) -> None:
+        self.section_errors.setdefault(key, []).append(message)
+
+    def _on(self, form: forms.Form, field: str | None, message: str) -> None:
+        form.add_error(field if field in form.fields else None, message)
+
+    def add_service_error(self, field: str, part: str, message: str) -> None:
+        """Show one error of ``policy_version_update_draft`` next to the input it is about."""
+        if field in ("name", "effective_from", "notes"):
+            self._on(self.meta, field, message)
+        elif field == "grade":
+            self._grade_error(part, message)
+        elif field == "assessment":
+            self._assessment_error(part, message)
+        elif field == "points":
+            self._points_error(part, message)
+        else:
+            self._section("top", message)
+
+    def _grade_error(self, part: str, message: str) -> None:
+        bits = part.split(".")
+        if bits[0] == "requirements" and len(bits) >= 2 and bits[1].isdigit() and int(bits[1]) in PROMOTION_GRADES:
+            form = self.grade_rows[PROMOTION_GRADES.index(int(bits[1]))]
+            self._on(form, bits[2] if len(bits) > 2 else None, message)
+        elif bits[0] == "requirements":
+            self._section("grade_table", message)
+        elif part in self.grade_settings.fields:
+            self._on(self.grade_settings, part, message)
+        else:
+            self._section("grade_settings", message)
+
+    def _assessment_error(self, part: str, message: str) -> None:
+        ind_codes = {f.cleaned_data.get("code"): f for f in self.indicators.forms if f.cleaned_data}
+        comp_codes = {f.cleaned_data.get("code"): f for f in self.components.forms if f.cleaned_data}
+        settings_field = {"excellent_cap": "excellent_cap_percent", "vetoes": None}.get(part, part)
+        if part in ind_codes:
+            self._on(ind_codes[part], "max_points", message)
+        elif part in comp_codes:
+            self._on(comp_codes[part], "weight", message)
+        elif part.startswith("monthly_indicators"):
+            self._section("indicators", message)
+        elif part.startswith("skills_components"):
+            self._section("components", message)
+        elif part.startswith("bands"):
+            self._section("bands", message)
+        elif part in ("weights", "vetoes") or settings_field in self.assessment.fields:
+            self._on(self.assessment, settings_field, message)
+        else:
+            self._section("assessment", message)
+
+    def _points_error(self, part: str, message: str) -> None:
+        by_code = {r["code"]: f for r, f in self.rules}
+        if part in by_code:
+            self._on(by_code[part], "points", message)
+        elif part in self.points_settings.fields:
+            self._on(self.points_settings, part, message)
+        else:
+            self._section("points", message)
