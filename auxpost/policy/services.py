@@ -80,7 +80,7 @@ def _check_label(version: str, errors: dict) -> str:
     elif (len(version) > PolicyVersion._meta.get_field("version").max_length or not VERSION_RE.match(version)
           or version.lower() in RESERVED_LABELS):
         errors["version"] = _("Version: use up to 20 letters, digits, dots, hyphens or underscores, "
-                              "starting with a letter or digit (e.g. 2027.1).")
+                              "starting with a letter or digit (e.g. 2027.1), and not “new”.")
     elif PolicyVersion.objects.filter(version=version).exists():
         errors["version"] = _("Version: “%(version)s” already exists; every version has its own label.") % {
             "version": version}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from auxpost.core.forms import add_service_errors
 from auxpost.policy.forms import NewVersionForm, PolicyForms
-from auxpost.policy.models import PolicyStatus
+from auxpost.policy.models import PolicyStatus, immutable_message
 from auxpost.policy.presentation import assessment_tables, grade_rows, grade_settings, points_tables
 from auxpost.policy.selectors import (
     bundle_of,
@@ -117,8 +117,7 @@ def version_edit(request, version: str):
     _editors_only(user)
     pv = version_get_for(user, version)
     if pv.status == PolicyStatus.PUBLISHED:
-        messages.error(request, _("Version %(version)s is published and can never be changed; create a new "
-                                  "version based on it instead.") % {"version": pv.version})
+        messages.error(request, immutable_message(pv.version))
         return redirect("policy:detail", version=pv.version)
     forms = PolicyForms(pv, request.POST if request.method == "POST" else None)
     if request.method == "POST" and forms.is_valid():

@@ -273,3 +273,14 @@ def test_publish_refuses_a_past_effective_date(district, draft, client_for):
     assert r.status_code == 200 and "不溯及既往" in text(r)
     draft.refresh_from_db()
     assert draft.status == PolicyStatus.DRAFT
+
+
+def test_pages_render_in_english_too(district, draft, client_for):
+    from django.conf import settings
+
+    c = client_for(district.bianban)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = text(c.get(reverse("policy:detail", args=["1"])))
+    assert "Policy version 1" in body and "Who decides" in body and "≥85" in body
+    for name in ("list", "new", "edit", "publish"):
+        assert c.get(pages(draft.version)[name]).status_code == 200

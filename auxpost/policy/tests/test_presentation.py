@@ -1,6 +1,13 @@
 """§6.2/§7/§10 the default policy, as the detail page prints it, is the SPEC's tables."""
 
-from auxpost.policy.presentation import assessment_tables, grade_rows, grade_settings, num, percent, points_tables
+from auxpost.policy.presentation import (
+    assessment_tables,
+    grade_rows,
+    grade_settings,
+    num,
+    percent,
+    points_tables,
+)
 from auxpost.policy.rules import DEFAULT_BUNDLE
 
 
