@@ -152,7 +152,7 @@ def points_entry_record(*, member: Member, rule_code: str, date: dt.date, quanti
 # ------------------------------------------------------------------------------- approve / reject
 
 def _lock_pending(entry: PointsEntry, approver) -> PointsEntry:
-    locked = PointsEntry.objects.select_for_update().select_related("member").get(pk=entry.pk)
+    locked = PointsEntry.objects.select_for_update(of=("self",)).select_related("member").get(pk=entry.pk)
     if locked.status != EntryStatus.PENDING:
         raise ValidationError({"status": _("Status: this entry is no longer awaiting approval (it is %(status)s).")
                                % {"status": locked.get_status_display()}})
@@ -217,7 +217,7 @@ def points_appeal_submit(*, entry: PointsEntry, user, reason: str, at: dt.dateti
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("Reason: at most %(n)s characters.") % {"n": REASON_MAX}})
     with transaction.atomic():
-        locked = (PointsEntry.objects.select_for_update().select_related("reversed_by").get(pk=entry.pk))
+        locked = PointsEntry.objects.select_for_update().get(pk=entry.pk)
         if not appealable(locked):
             raise ValidationError({"entry": _("Entry: only an approved entry that is neither a correction nor "
                                               "already reversed can be appealed.")})
@@ -247,11 +247,11 @@ def points_appeal_decide(*, appeal: PointsAppeal, decider, upheld: bool, note: s
     if len(note) > REASON_MAX:
         raise ValidationError({"note": _("Decision note: at most %(n)s characters.") % {"n": REASON_MAX}})
     with transaction.atomic():
-        locked = PointsAppeal.objects.select_for_update().select_related("member").get(pk=appeal.pk)
+        locked = PointsAppeal.objects.select_for_update(of=("self",)).select_related("member").get(pk=appeal.pk)
         if locked.status != AppealStatus.OPEN:
             raise ValidationError({"status": _("Status: this appeal has already been decided (%(status)s).")
                                    % {"status": locked.get_status_display()}})
-        entry = PointsEntry.objects.select_for_update().select_related("reversed_by").get(pk=locked.entry_id)
+        entry = PointsEntry.objects.select_for_update().get(pk=locked.entry_id)
         if decider is None or not member_in_scope(decider, locked.member, DECIDER_ROLES):
             raise ValidationError({"decider": _("Decided by: only the bureau or a line manager of the member's unit "
                                                 "may decide this appeal.")})
