@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from auxpost.grading.api import BasicRecordViewSet, OutcomeViewSet
+
+router = SimpleRouter()
+router.register("grading/records", BasicRecordViewSet, basename="grading-record")
+router.register("grading/outcomes", OutcomeViewSet, basename="grading-outcome")
+urlpatterns = router.urls

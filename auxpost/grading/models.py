@@ -45,3 +45,6 @@ class BasicRecord(models.Model):
             models.CheckConstraint(condition=~models.Q(kind="commendation") | ~models.Q(level=""),
                                    name="basic_record_commendation_has_level"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date.isoformat()}"

@@ -288,6 +288,9 @@ class CandidateRecord:
     skills_scores: dict[int, list[float]] = field(default_factory=dict)
     sanctions: list[date] = field(default_factory=list)
     health_check_failed: bool = False
+    #: §6.1 The latest 思想政治 / 行为标准 attestation on record was negative.
+    politics_failed: bool = False
+    conduct_failed: bool = False
     #: (date, level) with level "district" / "city" / "province" / "national"
     commendation_levels: list[tuple[date, str]] = field(default_factory=list)
     #: Original statutory retirement age (women: 55 by default, 50 on worker posts).
@@ -461,8 +464,11 @@ def _promotion_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy
         reasons.append(Reason(REQ_HEALTH, "体检合格", "体检不合格", False))
     else:
         reasons.append(Reason(REQ_HEALTH, "体检合格", f"无不合格记录（{TO_BE_CONFIRMED}）", True))
-    reasons.append(Reason(REQ_POLITICS, "无负面记录", f"无负面记录（{TO_BE_CONFIRMED}）", True))
-    reasons.append(Reason(REQ_CONDUCT, "无负面记录", f"无负面记录（{TO_BE_CONFIRMED}）", True))
+    for name, failed in ((REQ_POLITICS, record.politics_failed), (REQ_CONDUCT, record.conduct_failed)):
+        if failed:
+            reasons.append(Reason(name, "无负面记录", "有负面记录", False))
+        else:
+            reasons.append(Reason(name, "无负面记录", f"无负面记录（{TO_BE_CONFIRMED}）", True))
     return reasons, n
 
 

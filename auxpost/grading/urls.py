@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from auxpost.grading import views
 
 app_name = "grading"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("me/", views.path, name="path"),
+    path("members/<int:member_id>/records/", views.records, name="records"),
+]

@@ -268,6 +268,14 @@ def test_failed_health_check_blocks():
     assert not reason(out, REQ_HEALTH).met and out.outcome == KEEP
 
 
+@pytest.mark.parametrize("field, name", [("politics_failed", "思想政治"), ("conduct_failed", "行为标准")])
+def test_negative_politics_or_conduct_attestation_blocks(field, name):
+    out = evaluate(_base(3, **{field: True}), AS_OF)
+    r = reason(out, name)
+    assert not r.met and r.actual == "有负面记录" and r.required == "无负面记录"
+    assert out.outcome == KEEP
+
+
 def test_bachelor_shortcut_for_grade_four():
     one_year = add_months(AS_OF, -12)
     out = evaluate(passing(5, education="bachelor", grade_effective_date=one_year), AS_OF)

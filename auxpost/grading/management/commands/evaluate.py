@@ -1,0 +1,81 @@
+"""`auxpost evaluate --as-of YYYY-MM-DD [--format json|xlsx] [--output FILE] [--policy VERSION]` (SPEC §12).
+
+Computes every active member's grade outcome (§6, §8.3) without changing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from auxpost.grading.exports import outcomes_workbook
+from auxpost.grading.selectors import outcomes_compute
+from auxpost.policy.selectors import PolicyNotFound, policy_by_version, policy_in_force
+
+
+def parse_as_of(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise CommandError(_("--as-of: “%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value}) from None
+
+
+class Command(BaseCommand):
+    help = ("Compute every active member's grade outcome on a date (promote / keep / demote / separation "
+            "proposal) with its explanation and quota rank, without changing anything (SPEC §6, §8.3, §12).")
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        usage_exit = parser.exit
+
+        def exit(status=0, message=None):  # SPEC §12: a user error exits 1, not argparse's 2
+            usage_exit(1 if status == 2 else status, message)
+
+        parser.exit = exit
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", required=True, dest="as_of", metavar="YYYY-MM-DD",
+                            help="the evaluation date")
+        parser.add_argument("--format", choices=["json", "xlsx"], default="json", dest="fmt")
+        parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output "
+                                                            "(required for xlsx unless stdout is redirected)")
+        parser.add_argument("--policy", metavar="VERSION", help="a published policy version (default: the one in "
+                                                                "force on the as-of date)")
+
+    def handle(self, *args, as_of, fmt="json", output=None, policy=None, **options):
+        day = parse_as_of(as_of)
+        try:
+            bundle = policy_by_version(policy) if policy else policy_in_force(day)
+        except PolicyNotFound as exc:
+            raise CommandError(exc.message) from None
+        outcomes = outcomes_compute(as_of=day, policy=bundle)
+        if fmt == "json":
+            data = (json.dumps([m.as_json() for m in outcomes], ensure_ascii=False, indent=1) + "\n").encode()
+        else:
+            buf = io.BytesIO()
+            outcomes_workbook(outcomes, as_of=day, policy=bundle).save(buf)
+            data = buf.getvalue()
+        if output:
+            try:
+                Path(output).write_bytes(data)
+            except OSError as exc:
+                raise CommandError(_("Could not write %(path)s: %(error)s") % {"path": output,
+                                                                               "error": exc.strerror}) from None
+            self.stderr.write(_("%(n)s members evaluated on %(date)s (policy %(version)s), written to %(path)s.") % {
+                "n": len(outcomes), "date": day.isoformat(), "version": bundle.version, "path": output})
+            return
+        stream = self.stdout._out
+        buffer = getattr(stream, "buffer", None)
+        if fmt == "xlsx" and (buffer is None or getattr(stream, "isatty", lambda: False)()):
+            raise CommandError(_("--format xlsx writes a workbook: give --output FILE.xlsx or redirect the output."))
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:
+            stream.write(data.decode())

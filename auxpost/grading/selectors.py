@@ -1,0 +1,428 @@
+"""§6 / §8.3 Reads for grade evaluation: candidates gathered set-based, outcomes computed, scoped lists.
+
+Candidate gathering (``candidate_records``) reads each table once with a GROUP BY that pivots the
+years needed into columns, so the database returns one row per member and table whatever the
+number of years (memory grows with members, never with ledger rows, and no query is per member):
+
+1. members on the roster with a grade (``values_list``, ordered by id, ``iterator``);
+2. annual points of the policy's largest window (+ demotion years), one column per year;
+3. annual results of the same years: band and composite per year (every status counts —
+   imported, computed, reviewed, confirmed: see docs/DECISIONS.md "Grade outcomes");
+4. the mean 集中考核 composite of the last complete year (non-null composites);
+5. §6.1 attestations (health, politics, conduct): per member and kind, the date of the latest
+   negative and the latest positive record;
+6. §6.1 sanctions in the look-back window and commendations since 1 January of the last
+   complete year (few rows).
+
+Decimals are cast to floats in SQL: the rules compare floats, and a per-row Decimal conversion in
+Python was the largest cost of the read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Avg, Case, CharField, Count, FloatField, Max, Q, QuerySet, When
+from django.db.models.functions import Cast
+
+from auxpost.accounts import scope
+from auxpost.accounts.models import Role
+from auxpost.assessment.models import AnnualResult, SkillsScore
+from auxpost.grading import rules
+from auxpost.grading.models import BasicRecord, RecordKind
+from auxpost.org.selectors import unit_full_names
+from auxpost.people.models import ON_ROSTER, Member
+from auxpost.points.models import AnnualPoints
+from auxpost.policy.rules import PolicyBundle
+from auxpost.policy.selectors import policy_in_force
+
+CHUNK = 5000
+#: Above this many ids a ``member_ids`` filter is applied in Python instead of an SQL IN list.
+IN_LIST_LIMIT = 500
+#: Seconds a cached district-wide outcome summary lives at most (its key also changes with the data).
+SUMMARY_TTL = 600
+
+#: Who sees grade outcomes of others (§8.3): all for the bureau, staffing office, administrator and
+#: HR company; their subtree for line managers. A member sees only their own (``grading:path``).
+OUTCOME_ROLES = (Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU, Role.HR_COMPANY, Role.LINE_MANAGER)
+#: Who may add §6.1 basic-requirement records (within their scope).
+RECORD_ROLES = (Role.ADMIN, Role.BUREAU, Role.HR_COMPANY)
+#: Who may read a member's basic-requirement records (a member reads their own).
+RECORD_READ_ROLES = (Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU, Role.HR_COMPANY, Role.LINE_MANAGER,
+                     Role.MEMBER)
+
+
+def _grade_policy(policy) -> rules.GradePolicy:
+    return policy.grade if isinstance(policy, PolicyBundle) else policy
+
+
+def years_needed(as_of: dt.date, policy) -> range:
+    """The complete calendar years any requirement of ``policy`` may look at on ``as_of``."""
+    gp = _grade_policy(policy)
+    span = max([r.years_in_grade for r in gp.requirements]
+               + [gp.demote_consecutive_basic, gp.separation_consecutive_fail, 1])
+    return range(as_of.year - span, as_of.year)
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    id_number: str
+    name: str
+    unit_id: int
+
+
+def _ids_filter(qs: QuerySet, member_ids, field: str = "member_id") -> QuerySet:
+    if member_ids is None or len(member_ids) > IN_LIST_LIMIT:
+        return qs
+    return qs.filter(**{f"{field}__in": member_ids})
+
+
+def _raw(qs: QuerySet):
+    """The rows of ``qs`` straight from the database cursor, in chunks: Django's per-value converters
+    (dates parsed from text on SQLite, floats re-wrapped) were most of the time at 100,000 members,
+    so the few conversions needed are done by the caller (``_day``)."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                return
+            yield from rows
+
+
+def _day(value):
+    """A date column as read by ``_raw``: a date on PostgreSQL, ISO text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value[:10])
+
+
+def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
+           ) -> tuple[dict[int, MemberInfo], dict[int, rules.CandidateRecord]]:
+    """§6 the members on the roster with a grade and their ``CandidateRecord`` — six queries."""
+    gp = _grade_policy(policy)
+    ids = None if member_ids is None else set(member_ids)
+    years = years_needed(as_of, gp)
+    last = as_of.year - 1
+
+    infos: dict[int, MemberInfo] = {}
+    records: dict[int, rules.CandidateRecord] = {}
+    members = _ids_filter(Member.objects.filter(status__in=ON_ROSTER, grade__isnull=False), ids, "pk")
+    Record = rules.CandidateRecord
+    for (pk, id_number, name, unit_id, grade, since, education, birth, sex, hired) in _raw(
+            members.order_by("pk").values_list("pk", "id_number", "name", "unit_id", "grade", "grade_effective_date",
+                                               "education", "birth_date", "sex", "hire_date")):
+        if ids is not None and pk not in ids:
+            continue
+        infos[pk] = MemberInfo(id_number, name, unit_id)
+        hired = _day(hired)
+        records[pk] = Record(grade=grade, grade_effective_date=_day(since) or hired, education=education,
+                             birth_date=_day(birth), sex=sex, hire_date=hired)
+    if not records:
+        return infos, records
+
+    # Annual points, one column per year.
+    cols = {f"y{y}": Max(Case(When(year=y, then=Cast("total", FloatField())), output_field=FloatField()))
+            for y in years}
+    qs = _ids_filter(AnnualPoints.objects.filter(year__gte=years.start, year__lt=years.stop), ids)
+    for row in _raw(qs.order_by().values("member_id").annotate(**cols).values_list("member_id", *cols)):
+        rec = records.get(row[0])
+        if rec is not None:
+            rec.annual_points = {y: v for y, v in zip(years, row[1:], strict=True) if v is not None}
+
+    # Annual results: band and composite per year.
+    cols = {}
+    for y in years:
+        cols[f"b{y}"] = Max(Case(When(year=y, then="band"), output_field=CharField()))
+        cols[f"c{y}"] = Max(Case(When(year=y, then=Cast("composite", FloatField())), output_field=FloatField()))
+    qs = _ids_filter(AnnualResult.objects.filter(year__gte=years.start, year__lt=years.stop), ids)
+    for row in _raw(qs.order_by().values("member_id").annotate(**cols).values_list("member_id", *cols)):
+        rec = records.get(row[0])
+        if rec is not None:
+            rec.annual_results = {y: (band, composite) for y, band, composite
+                                  in zip(years, row[1::2], row[2::2], strict=True) if band is not None}
+
+    # 集中考核: the mean composite of the last complete year's batches.
+    qs = _ids_filter(SkillsScore.objects.filter(year=last, composite__isnull=False), ids)
+    for member_id, mean in _raw(qs.order_by().values("member_id")
+                                .annotate(m=Cast(Avg("composite"), FloatField())).values_list("member_id", "m")):
+        rec = records.get(member_id)
+        if rec is not None and mean is not None:
+            rec.skills_scores = {last: [mean]}
+
+    # §6.1 attestations: the latest record of each kind decides (a later record counters an earlier one).
+    qs = _ids_filter(BasicRecord.objects.filter(
+        kind__in=[RecordKind.HEALTH, RecordKind.POLITICS, RecordKind.CONDUCT], date__lte=as_of), ids)
+    attr = {RecordKind.HEALTH: "health_check_failed", RecordKind.POLITICS: "politics_failed",
+            RecordKind.CONDUCT: "conduct_failed"}
+    # Both dates come back in the same form (date objects or ISO text), so they compare as they are.
+    for member_id, kind, bad, good in _raw(
+            qs.order_by().values("member_id", "kind")
+            .annotate(bad=Max(Case(When(passed=False, then="date"))), good=Max(Case(When(passed=True, then="date"))))
+            .values_list("member_id", "kind", "bad", "good")):
+        rec = records.get(member_id)
+        if rec is not None and bad is not None and (good is None or bad > good):
+            setattr(rec, attr[kind], True)
+
+    # §6.1 sanctions in the look-back window; commendations that may allow early promotion.
+    since = rules.add_months(as_of, -gp.sanction_lookback_months)
+    qs = _ids_filter(BasicRecord.objects.filter(
+        Q(kind=RecordKind.SANCTION, date__gt=since, date__lte=as_of)
+        | Q(kind=RecordKind.COMMENDATION, date__gte=dt.date(as_of.year - 1, 1, 1), date__lte=as_of)), ids)
+    for member_id, kind, day, level in (qs.order_by("member_id", "date", "pk")
+                                        .values_list("member_id", "kind", "date", "level").iterator(chunk_size=CHUNK)):
+        # Few rows (the look-back windows): the ORM's conversions are fine here.
+        rec = records.get(member_id)
+        if rec is None:
+            continue
+        if kind == RecordKind.SANCTION:
+            rec.sanctions.append(day)
+        else:
+            rec.commendation_levels.append((day, level))
+    return infos, records
+
+
+def candidate_records(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
+                      ) -> dict[int, rules.CandidateRecord]:
+    """§6 member id → ``CandidateRecord`` for every member on the roster with a grade (or those of
+    ``member_ids``), read with six set-based queries (see the module docstring)."""
+    return gather(as_of=as_of, policy=policy, member_ids=member_ids)[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberOutcome:
+    """§8.3 one member's computed outcome with who they are (the `evaluate` JSON object, §12)."""
+
+    member_id: int
+    id_number: str
+    name: str
+    unit: str
+    unit_id: int
+    grade: int
+    grade_effective_date: dt.date
+    outcome: rules.Outcome
+
+    def as_json(self, *, id_number: str | None = None) -> dict:
+        """The SPEC §12 object: grades as integers 5 (五级) … 1 (一级), quota_rank null when not ranked."""
+        o = self.outcome
+        return {
+            "id_number": self.id_number if id_number is None else id_number,
+            "name": self.name,
+            "unit": self.unit,
+            "grade": o.grade,
+            "outcome": o.outcome,
+            "target_grade": o.target_grade,
+            "quota_rank": o.quota_rank,
+            "reasons": [{"requirement": r.requirement, "required": r.required, "actual": r.actual, "met": r.met}
+                        for r in o.reasons],
+        }
+
+    @property
+    def failed_reasons(self) -> list[rules.Reason]:
+        return [r for r in self.outcome.reasons if not r.met]
+
+
+def headcount() -> int:
+    """§6.2 the quota base: members on the roster."""
+    return Member.objects.filter(status__in=ON_ROSTER).count()
+
+
+def _needs_quota(outcome: rules.Outcome) -> bool:
+    return outcome.outcome == rules.PROMOTE and outcome.target_grade <= 2
+
+
+def _assemble(infos, records, outcomes, names) -> list[MemberOutcome]:
+    return [MemberOutcome(member_id=pk, id_number=info.id_number, name=info.name,
+                          unit=names.get(info.unit_id, ""), unit_id=info.unit_id, grade=records[pk].grade,
+                          grade_effective_date=records[pk].grade_effective_date, outcome=outcomes[pk])
+            for pk, info in infos.items()]
+
+
+def _resolve(as_of: dt.date, policy: PolicyBundle | None) -> PolicyBundle:
+    return policy if policy is not None else policy_in_force(as_of)
+
+
+def outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | None = None,
+                     member_ids: Iterable[int] | None = None) -> list[MemberOutcome]:
+    """§6 / §8.3 every on-roster member's outcome on ``as_of`` (promote / keep / demote / separation
+    proposal) with its explanation and the §6.2 quota ranking; reads only, writes nothing.
+
+    Without ``member_ids``: all members are evaluated and ``rules.rank_for_quota`` runs over them with
+    the headcount of the roster. With ``member_ids``: only those are evaluated; a promotion into
+    二级/一级 among them takes its quota rank from the district-wide ranking (``outcome_summary``,
+    cached per as-of date, policy version and data freshness), since the quota depends on everyone.
+    The number of queries does not depend on the number of members.
+    """
+    policy = _resolve(as_of, policy)
+    gp = policy.grade
+    infos, records = gather(as_of=as_of, policy=gp, member_ids=member_ids)
+    outcomes = {pk: rules.evaluate(rec, as_of, gp) for pk, rec in records.items()}
+    if member_ids is None:
+        outcomes = rules.rank_for_quota({pk: (records[pk], outcomes[pk]) for pk in records},
+                                        headcount=headcount(), as_of=as_of, policy=gp)
+    elif any(_needs_quota(o) for o in outcomes.values()):
+        ranked = outcome_summary(as_of=as_of, policy=policy).ranked
+        outcomes = {pk: ranked.get(pk, o) if _needs_quota(o) else o for pk, o in outcomes.items()}
+    names = unit_full_names() if infos else {}
+    return _assemble(infos, records, outcomes, names)
+
+
+@dataclass
+class OutcomeSummary:
+    """§8.3 the district-wide outcome of every member, compact (for filters, counts and quota ranks)."""
+
+    as_of: dt.date
+    policy_version: str
+    #: member id → (outcome, current grade, target grade, quota rank)
+    rows: dict[int, tuple[str, int, int, int | None]]
+    #: member id → the full outcome of every promotee into 二级/一级 after the quota (small)
+    ranked: dict[int, rules.Outcome]
+
+
+def data_freshness() -> str:
+    """A fingerprint of everything an outcome reads: counts, newest ids and newest change times."""
+    parts = [
+        Member.objects.aggregate(n=Count("id"), i=Max("id"), t=Max("updated_at")),
+        AnnualPoints.objects.aggregate(n=Count("id"), i=Max("id"), t=Max("recorded_at")),
+        AnnualResult.objects.aggregate(n=Count("id"), i=Max("id"), t=Max("computed_at"), r=Max("reviewed_at"),
+                                       c=Max("confirmed_at")),
+        SkillsScore.objects.aggregate(n=Count("id"), i=Max("id"), t=Max("entered_at")),
+        BasicRecord.objects.aggregate(n=Count("id"), i=Max("id")),
+    ]
+    return "|".join(",".join(str(v) for v in p.values()) for p in parts)
+
+
+def outcome_summary(*, as_of: dt.date, policy: PolicyBundle | None = None) -> OutcomeSummary:
+    """§8.3 every member's outcome on ``as_of``, computed once per (as-of date, policy version, data
+    freshness) and cached: a page of a 100,000-member district filters and counts from it and
+    computes the full explanation only for the members it shows."""
+    policy = _resolve(as_of, policy)
+    raw = f"{as_of.isoformat()}:{policy.version}:{data_freshness()}"
+    key = "grading:summary:" + hashlib.sha1(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    everyone = outcomes_compute(as_of=as_of, policy=policy)
+    summary = OutcomeSummary(
+        as_of=as_of, policy_version=policy.version,
+        rows={m.member_id: (m.outcome.outcome, m.grade, m.outcome.target_grade, m.outcome.quota_rank)
+              for m in everyone},
+        ranked={m.member_id: m.outcome for m in everyone if m.outcome.quota_rank is not None},
+    )
+    cache.set(key, summary, SUMMARY_TTL)
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoped lists (pages and API)
+# ---------------------------------------------------------------------------------------------
+
+
+OUTCOME_CHOICES = (rules.PROMOTE, rules.KEEP, rules.DEMOTE, rules.SEPARATION)
+
+
+@dataclass(frozen=True)
+class OutcomeParams:
+    """The outcome list's filters, cleaned (unknown values are dropped, never an error)."""
+
+    unit: int | None = None
+    outcome: str = ""
+    grade: int | None = None
+    target: int | None = None
+    q: str = ""
+
+    @classmethod
+    def parse(cls, params) -> OutcomeParams:
+        params = params or {}
+
+        def get(key):
+            value = params.get(key, "")
+            return (value if isinstance(value, str) else str(value)).strip()
+
+        def as_int(key, lo, hi):
+            try:
+                n = int(get(key))
+            except ValueError:
+                return None
+            return n if lo <= n <= hi else None
+
+        outcome = get("outcome")
+        return cls(unit=as_int("unit", 1, 2**62), outcome=outcome if outcome in OUTCOME_CHOICES else "",
+                   grade=as_int("grade", 1, 5), target=as_int("target", 1, 5), q=get("q")[:50])
+
+
+def can_see_outcomes(user) -> bool:
+    return scope.has_role(user, *OUTCOME_ROLES) and scope.member_q(user, roles_allowed=OUTCOME_ROLES) is not None
+
+
+def visible_member_ids(user, params: OutcomeParams, *, roles_allowed=OUTCOME_ROLES, personal_data: bool = True
+                       ) -> list[int]:
+    """The ids (in roster order: unit, name) of on-roster graded members the user may see, narrowed
+    by unit, current grade and name / ID search — one query."""
+    q = scope.member_q(user, roles_allowed=roles_allowed)
+    if q is None:
+        return []
+    qs = Member.objects.filter(q).filter(status__in=ON_ROSTER, grade__isnull=False)
+    if params.unit is not None:
+        from auxpost.org.models import Unit
+
+        qs = qs.filter(unit__in=Unit.objects.filter(path__startswith=Unit.objects.filter(pk=params.unit)
+                                                    .values("path")[:1]).values("pk"))
+    if params.grade is not None:
+        qs = qs.filter(grade=params.grade)
+    if params.q:
+        text = params.q
+        if personal_data and text.replace("X", "").replace("x", "").isdigit():
+            qs = qs.filter(Q(id_number__endswith=text.upper()) | Q(name__contains=text))
+        else:
+            qs = qs.filter(name__contains=text)
+    return list(qs.order_by("unit__path", "name", "pk").values_list("pk", flat=True))
+
+
+@dataclass
+class OutcomeListing:
+    ids: list[int]
+    counts: dict[str, int]
+    total: int
+    summary: OutcomeSummary
+
+
+def outcome_listing(user, *, as_of: dt.date, policy: PolicyBundle, params: OutcomeParams,
+                    personal_data: bool = True) -> OutcomeListing:
+    """§8.3 the members this user may see, filtered, with the count per outcome (before the outcome
+    filter); outcomes come from the cached district-wide summary."""
+    ids = visible_member_ids(user, params, personal_data=personal_data)
+    summary = outcome_summary(as_of=as_of, policy=policy)
+    rows = summary.rows
+    ids = [pk for pk in ids if pk in rows]
+    if params.target is not None:
+        ids = [pk for pk in ids if rows[pk][2] == params.target]
+    counts = dict.fromkeys(OUTCOME_CHOICES, 0)
+    for pk in ids:
+        counts[rows[pk][0]] += 1
+    total = len(ids)
+    if params.outcome:
+        ids = [pk for pk in ids if rows[pk][0] == params.outcome]
+    return OutcomeListing(ids=ids, counts=counts, total=total, summary=summary)
+
+
+def outcomes_for_ids(*, as_of: dt.date, policy: PolicyBundle, ids: list[int]) -> list[MemberOutcome]:
+    """The full outcomes of ``ids`` (a page), in the order given."""
+    by_id = {m.member_id: m for m in outcomes_compute(as_of=as_of, policy=policy, member_ids=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def records_of(member) -> QuerySet[BasicRecord]:
+    """§6.1 a member's basic-requirement records, newest first."""
+    return BasicRecord.objects.filter(member=member).select_related("recorded_by").order_by("-date", "-pk")
