@@ -66,6 +66,20 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """Data that migrations ship (policy version 1, §6/§7/§10 defaults) is in the database for every
+    test that uses it. A transactional test (browser, live server) ends with a flush that empties
+    every table, so the next one would start without it: put it back, the way the migration does."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("auxpost.policy.migrations.0002_ship_wenjiang_defaults_as_version_1").ship(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Debian Chromium driven by Playwright (no browser download)."""
