@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Run the benchmarks on SQLite and, when a server answers, on PostgreSQL (BENCH_DATABASE_URL,
 # default postgres://postgres@127.0.0.1:5432/postgres — a database auxpost_bench is recreated).
+# BENCH_MEMBERS (default 100000) sizes both benchmarks; BENCH_LEDGER_PER_MEMBER (default 200) the
+# province benchmark's 2026 points ledger (100,000 × 200 = 20 million rows: 10–20 minutes a database).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 members=${BENCH_MEMBERS:-100000}
+ledger=${BENCH_LEDGER_PER_MEMBER:-200}
 $PY bench/roster.py --db sqlite --members "$members"
+$PY bench/province.py --db sqlite --members "$members" --ledger-per-member "$ledger"
 if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   $PY bench/roster.py --db postgres --members "$members"
+  $PY bench/province.py --db postgres --members "$members" --ledger-per-member "$ledger"
 else
-  echo "PostgreSQL not reachable: PostgreSQL benchmark skipped"
+  echo "PostgreSQL not reachable: PostgreSQL benchmarks skipped"
 fi
