@@ -25,7 +25,7 @@ class EntryForm(ServiceErrorsMixin, forms.Form):
                              help_text=_("The full 18-character ID number, or the exact name of a member in your units."))
     member_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     rule_code = forms.ChoiceField(label=_("Points rule"))
-    date = forms.DateField(label=_("Date of the event"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date of the event"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     quantity = forms.DecimalField(label=_("Quantity"), initial=1, min_value=0, max_digits=7, decimal_places=2,
                                   help_text=_("Times, days, items or extra training hours, by the rule's unit."))
     evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False,

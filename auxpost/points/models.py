@@ -58,6 +58,9 @@ class PointsEntry(models.Model):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["member", "date"], name="points_entry_member_date"),
+            # The ledger page lists newest first across a whole district: an index walk gives a page of
+            # 50 without sorting millions of rows.
+            models.Index(fields=["date", "id"], name="points_entry_date_id"),
             # The approval queue reads the few pending rows, not the whole ledger.
             models.Index(fields=["date"], condition=models.Q(status="pending"), name="points_entry_pending"),
         ]
