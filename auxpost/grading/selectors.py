@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Avg, Case, CharField, Count, FloatField, Max, Q, QuerySet, When
 from django.db.models.functions import Cast
@@ -86,7 +87,10 @@ def _raw(qs: QuerySet):
     """The rows of ``qs`` straight from the database cursor, in chunks: Django's per-value converters
     (dates parsed from text on SQLite, floats re-wrapped) were most of the time at 100,000 members,
     so the few conversions needed are done by the caller (``_day``)."""
-    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:
+        return
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         while True:
@@ -108,6 +112,8 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
     """§6 the members on the roster with a grade and their ``CandidateRecord`` — six queries."""
     gp = _grade_policy(policy)
     ids = None if member_ids is None else set(member_ids)
+    if ids is not None and not ids:
+        return {}, {}
     years = years_needed(as_of, gp)
     last = as_of.year - 1
 
