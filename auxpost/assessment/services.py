@@ -8,13 +8,12 @@ caller without the right with ``PermissionDenied``; pages and the API check scop
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from auxpost.accounts import scope
@@ -404,6 +403,24 @@ def _cap_units(level: str) -> tuple[dict[int, int], dict[int, str]]:
     return cap, unit_full_names([(uid, name, path) for uid, name, path, _kind in rows])
 
 
+HUNDRED = Decimal(100)
+
+
+def _equivalent_scores(n: int, total) -> tuple:
+    """``n`` scores of 0–100 summing to ``total`` (100, 100, …, the rest, 0, …): every mean the rule
+    takes over them equals the mean over the real scores, which have the same count and sum."""
+    if not n:
+        return ()
+    total = Decimal(total)
+    full = min(int(total // HUNDRED), n)
+    rest = total - HUNDRED * full
+    out = [HUNDRED] * full
+    if len(out) < n:
+        out.append(rest)
+        out.extend([Decimal(0)] * (n - len(out)))
+    return tuple(out)
+
+
 def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> list[ComputedResult]:
     """§7.3 compute every roster member's annual result for ``year``; nothing is written.
 
@@ -426,19 +443,18 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> 
                .order_by().values_list("id", "id_number", "name", "unit_id", "hire_date", "separated_on"))
     info: dict[int, tuple] = {m[0]: m for m in members.iterator(chunk_size=10000)}
 
-    monthly: dict[int, list] = defaultdict(list)
-    for mid, total in (MonthlyScore.objects.filter(month__gte=jan1, month__lte=dec31).order_by()
-                       .values_list("member_id", "total").iterator(chunk_size=10000)):
-        if mid in info:
-            monthly[mid].append(total)
-    skills: dict[int, list] = defaultdict(list)
-    candidacies: dict[int, int] = defaultdict(int)
-    for mid, composite in (SkillsScore.objects.filter(year=year).order_by()
-                           .values_list("member_id", "composite").iterator(chunk_size=10000)):
-        if mid in info:
-            candidacies[mid] += 1
-            if composite is not None:
-                skills[mid].append(composite)
+    # The rule's means depend only on each member's sum and count of scores, so both parts are read
+    # with one GROUP BY each (a row per member, as the benchmark's floor does) and handed to the rule
+    # as an equivalent tuple of the same count and sum (see ``_equivalent_scores``).
+    monthly: dict[int, tuple[int, Decimal]] = {
+        mid: (n, total) for mid, n, total in
+        MonthlyScore.objects.filter(month__gte=jan1, month__lte=dec31).order_by().values("member_id")
+        .annotate(n=Count("id"), s=Sum("total")).values_list("member_id", "n", "s").iterator(chunk_size=10000)}
+    skills: dict[int, tuple[int, int, Decimal]] = {
+        mid: (rows, n, total if total is not None else Decimal(0)) for mid, rows, n, total in
+        SkillsScore.objects.filter(year=year).order_by().values("member_id")
+        .annotate(rows=Count("id"), n=Count("composite"), s=Sum("composite"))
+        .values_list("member_id", "rows", "n", "s").iterator(chunk_size=10000)}
     settled = dict(AnnualPoints.objects.filter(year=year).order_by().values_list("member_id", "total")
                    .iterator(chunk_size=10000))
     ledger = ledger_year_aggregates(year)
@@ -448,11 +464,12 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> 
     inputs = []
     extra: dict[int, tuple] = {}
     zero = Decimal(0)
+    no_skills = (0, 0, zero)
     for mid, (_id, _idn, _name, unit_id, hire, separated) in info.items():
         start = max(hire, jan1)
         end = min(separated, dec31) if separated else dec31
-        scores = monthly.get(mid, ())
-        months_expected = max(_months_between(start, end), len(scores)) if end >= start else len(scores)
+        n_months, m_sum = monthly.get(mid, (0, zero))
+        months_expected = max(_months_between(start, end), n_months) if end >= start else n_months
         agg = ledger.get(mid)
         if mid in settled:
             points = max(Decimal(settled[mid]), zero)
@@ -461,17 +478,17 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> 
             raw = pp.annual_base + (agg.points_sum if agg else 0)
             points = Decimal(max(min(raw, pp.ceiling), pp.floor, 0))
             note = f"（年度积分未结算，按积分台账暂计：基础分{pp.annual_base}，台账合计{raw - pp.annual_base:+d}）"
-        sk = skills.get(mid, ())
-        n_rounds = candidacies.get(mid, 0)
+        n_rounds, n_skills, s_sum = skills.get(mid, no_skills)
         inputs.append(rules.AnnualInput(
-            member_id=mid, unit_id=cap_of.get(unit_id, unit_id), year=year, monthly=tuple(scores), skills=tuple(sk),
+            member_id=mid, unit_id=cap_of.get(unit_id, unit_id), year=year,
+            monthly=_equivalent_scores(n_months, m_sum), skills=_equivalent_scores(n_skills, s_sum),
             annual_points=points, years_of_service=(dec31 - hire).days,
             absence_days=max(agg.absence_days, zero) if agg else zero, lates=max(agg.lates, 0) if agg else 0,
             sanctioned=mid in sanctioned, months_expected=months_expected,
             rounds_expected=n_rounds or None,
         ))
-        m_mean = (sum(scores, zero) / months_expected).quantize(CENT, ROUND_HALF_UP) if scores else None
-        s_mean = (sum(sk, zero) / max(n_rounds, len(sk))).quantize(CENT, ROUND_HALF_UP) if sk else None
+        m_mean = (m_sum / months_expected).quantize(CENT, ROUND_HALF_UP) if n_months else None
+        s_mean = (s_sum / max(n_rounds, n_skills)).quantize(CENT, ROUND_HALF_UP) if n_skills else None
         extra[mid] = (m_mean, s_mean, points, note)
 
     results = rules.apply_excellent_cap(inputs, ap)

@@ -41,3 +41,13 @@ def other_assessor(district):
 
     org = Organisation.objects.create(name="另一家评估公司", kind=OrganisationKind.ASSESSOR)
     return make_user("assessor2", Role.ASSESSOR, organisation=org)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """Published policies are cached per process by version; a test's version "2" is rolled back with it."""
+    from auxpost.policy.selectors import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()

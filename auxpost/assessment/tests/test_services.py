@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auxpost.assessment.models import AnnualResult, MonthlyScore, SkillsRound, SkillsScore
 from auxpost.assessment.services import (
@@ -321,3 +323,18 @@ def test_compute_query_count_does_not_grow_with_members(district, django_assert_
     with django_assert_max_num_queries(10):
         results = annual_results_compute(year=2025)
     assert len(results) == 32
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.decimals(min_value=0, max_value=100, places=2), max_size=12), st.integers(min_value=0, max_value=3))
+def test_equivalent_scores_give_the_same_composite(scores, missing):
+    """The computation hands the rule a tuple with the real scores' count and sum: same result."""
+    from auxpost.assessment.rules import WENJIANG_DEFAULT, annual_composite
+    from auxpost.assessment.services import _equivalent_scores
+
+    eq = _equivalent_scores(len(scores), sum(scores, Decimal(0)))
+    assert len(eq) == len(scores) and all(0 <= v <= 100 for v in eq)
+    expected = len(scores) + missing
+    assert annual_composite(scores, scores[:2], 90, WENJIANG_DEFAULT, months_expected=expected) == annual_composite(
+        eq, _equivalent_scores(len(scores[:2]), sum(scores[:2], Decimal(0))), 90, WENJIANG_DEFAULT,
+        months_expected=expected)
