@@ -121,7 +121,8 @@ def appeal_create(request, pk: int):
         else:
             messages.success(request, _("Your appeal has been submitted."))
             return redirect(f"{_url('points:mine')}?year={entry.date.year}")
-    return render(request, "points/appeal_form.html", {"entry": entry, "form": form})
+    can_appeal = appealable(entry) and not entry.appeals.filter(status=AppealStatus.OPEN).exists()
+    return render(request, "points/appeal_form.html", {"entry": entry, "form": form, "can_appeal": can_appeal})
 
 
 def _url(name, *args):

@@ -114,3 +114,10 @@ def test_duplicate_member_year_in_one_file(district, tmp_path):
     report = run(path)
     assert {e.row for e in report.errors} == {2, 3}
     assert error_workbook(get_spec("points"), report)
+
+
+def test_template_download_from_the_upload_page(district, client_for):
+    r = client_for(district.bureau_user).get("/imports/points/template.xlsx")
+    assert r.status_code == 200
+    headers, _rows = read_back(b"".join(r.streaming_content) if r.streaming else r.content)
+    assert headers == HEADERS

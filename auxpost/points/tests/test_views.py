@@ -186,3 +186,19 @@ def test_date_filter_param_is_lenient(district, client_for):
 
 def test_dates_used(district):
     assert dt.date(2026, 3, 2) <= AT.date()
+
+
+def test_mine_query_count_does_not_grow_with_entries(district, client_for, record, django_assert_max_num_queries):
+    for _i in range(15):
+        record(district.m1, "commendation_city")
+    c = client_for(district.member1)
+    c.get(url("points:mine"))
+    with django_assert_max_num_queries(10):
+        r = c.get(url("points:mine") + "?year=2026")
+    assert len(r.context["entries"]) == 15
+
+
+def test_appeal_page_says_when_an_entry_cannot_be_appealed(district, client_for, record):
+    pending = record(district.m1, "absence")
+    r = client_for(district.member1).get(url("points:appeal", pending.pk))
+    assert r.status_code == 200 and "不能申诉" in r.content.decode() and "<textarea" not in r.content.decode()
