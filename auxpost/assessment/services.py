@@ -357,7 +357,7 @@ def skills_round_close(*, round: SkillsRound, by, at: dt.datetime) -> SkillsRoun
 # --- §7.3 annual results ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ComputedResult:
     """§7.3 one member's computed annual result (nothing stored)."""
 
@@ -380,10 +380,6 @@ class ComputedResult:
     explanation: str
     reasons: tuple[str, ...]
     policy_version: str
-
-
-def _months_between(start: dt.date, end: dt.date) -> int:
-    return (end.year * 12 + end.month) - (start.year * 12 + start.month) + 1
 
 
 def _cap_units(level: str) -> tuple[dict[int, int], dict[int, str]]:
@@ -466,10 +462,10 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> 
     zero = Decimal(0)
     no_skills = (0, 0, zero)
     for mid, (_id, _idn, _name, unit_id, hire, separated) in info.items():
-        start = max(hire, jan1)
-        end = min(separated, dec31) if separated else dec31
+        first = hire.month if hire > jan1 else 1
+        last = separated.month if separated is not None and separated < dec31 else 12
         n_months, m_sum = monthly.get(mid, (0, zero))
-        months_expected = max(_months_between(start, end), n_months) if end >= start else n_months
+        months_expected = max(last - first + 1, n_months, 0)
         agg = ledger.get(mid)
         if mid in settled:
             points = max(Decimal(settled[mid]), zero)
