@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,6 +315,17 @@ def _settled_members(year: int) -> set[int]:
     return set(qs.iterator(chunk_size=10000))
 
 
+_SETTLEMENT_LOCK = 0x504F494E  # "POIN": the advisory-lock namespace of points settlements
+
+
+def _lock_settlement(year: int) -> None:
+    """Two settlements of the same year run one after the other (PostgreSQL advisory lock held to the
+    end of the transaction); SQLite serialises writing transactions anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SETTLEMENT_LOCK, year])
+
+
 def points_settle_year(*, year: int, by, at: dt.datetime) -> Settlement:
     """§10 annual settlement: every member on the roster during ``year`` (or with approved entries
     that year) gets base + Σ approved entries, clamped (cfg 0–120), under the policy in force on
@@ -339,6 +350,7 @@ def points_settle_year(*, year: int, by, at: dt.datetime) -> Settlement:
     by_id = by.pk if by is not None else None
 
     with transaction.atomic():
+        _lock_settlement(year)
         aggregates = ledger_year_aggregates(year)
         member_ids = _settled_members(year) | set(aggregates)
         existing = {
