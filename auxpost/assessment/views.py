@@ -51,7 +51,8 @@ from auxpost.assessment.services import (
 from auxpost.org.selectors import unit_full_names, units_visible_to
 from auxpost.people.forms import unit_choices
 from auxpost.people.selectors import own_member
-from auxpost.policy.selectors import PolicyNotFound, policy_in_force
+from auxpost.policy.models import PolicyStatus, PolicyVersion
+from auxpost.policy.selectors import bundle_of
 
 PER_PAGE = 50
 
@@ -141,15 +142,14 @@ def mine(request):
     if member is None:
         raise Http404
     scores = list(MonthlyScore.objects.filter(member=member).order_by("-month")[:36])
-    policy_names = {}
+    # The published versions, newest first, read once: each month shows the indicators of its own policy.
+    versions = list(PolicyVersion.objects.filter(status=PolicyStatus.PUBLISHED)
+                    .order_by("-effective_from", "-published_at", "-pk"))
     for s in scores:
-        try:
-            ap = policy_in_force(s.month).assessment
-        except PolicyNotFound:
-            ap = WENJIANG_DEFAULT
+        pv = next((v for v in versions if v.effective_from <= s.month), None)
+        ap = bundle_of(pv).assessment if pv is not None else WENJIANG_DEFAULT
         s.lines = [(i.name, i.max_points, s.scores.get(i.code), s.adjustments.get(i.code, ""))
                    for i in ap.monthly_indicators] if s.scores else []
-        policy_names[s.pk] = ap.version
     results = list(AnnualResult.objects.filter(member=member).select_related("cap_unit").order_by("-year"))
     for r in results:
         r.band_label = _band_label(r.band)

@@ -115,13 +115,17 @@ def test_scorecard_future_month_error_shown(district, client_for):
 # --- mine --------------------------------------------------------------------------------------
 
 
-def test_mine_shows_own_scores_and_results_only(district, client_for):
+def test_mine_shows_own_scores_and_results_only(district, client_for, django_assert_max_num_queries):
     d = district
     post_card(client_for(d.squadron1), d.m1, score_duty_performance=35, reason_duty_performance="巡查记录不全")
     MonthlyScore.objects.create(member=d.m2, month=dt.date(2026, 3, 1), total=Decimal("77.5"), scored_at=AT)
     AnnualResult.objects.create(member=d.m1, year=2025, composite=Decimal("88.5"), band="pass", status="confirmed",
                                 explanation="月度考核平均…", reasons=["本单位…超出优秀名额"], computed_at=AT)
-    r = client_for(d.member1).get(MINE)
+    for m in range(1, 13):
+        MonthlyScore.objects.create(member=d.m1, month=dt.date(2025, m, 1), total=80, scored_at=AT)
+    c = client_for(d.member1)
+    with django_assert_max_num_queries(10):
+        r = c.get(MINE)
     text = r.content.decode()
     assert r.status_code == 200 and "95.00" in text and "巡查记录不全" in text and "88.50" in text
     assert "月度考核平均" in text and "超出优秀名额" in text and "77.50" not in text
