@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auxpost.accounts import scope
@@ -417,7 +418,8 @@ def _equivalent_scores(n: int, total) -> tuple:
     return tuple(out)
 
 
-def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> list[ComputedResult]:
+def annual_results_compute(*, year: int, policy: PolicyBundle | None = None, as_of: dt.date | None = None
+                           ) -> list[ComputedResult]:
     """§7.3 compute every roster member's annual result for ``year``; nothing is written.
 
     Members: hired by 31 December and not separated before 1 January. Parts: the mean of the
@@ -427,7 +429,9 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> 
     ledger entries clamped by the points policy). Vetoes from the ledger (旷工 days, lates) and
     sanctions (BasicRecord kind "sanction" dated in the year); the 优秀 cap per the policy's cap
     unit (the member's ancestor unit of that kind). Policy: the one in force on 31 December unless
-    given. A handful of set-based queries; memory grows with members, not with ledger rows.
+    given. ``as_of`` (a date inside the year) gives a provisional result of a year in progress: only
+    the months that have ended by then are expected. A handful of set-based queries; memory grows
+    with members, not with ledger rows.
     """
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
     bundle = policy or policy_in_force(dec31)
@@ -461,9 +465,11 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None) -> 
     extra: dict[int, tuple] = {}
     zero = Decimal(0)
     no_skills = (0, 0, zero)
+    # The last month expected: December, or for a year in progress the last month ended by ``as_of``.
+    month_limit = 12 if as_of is None or as_of > dec31 else (as_of.month - 1 if as_of >= jan1 else 0)
     for mid, (_id, _idn, _name, unit_id, hire, separated) in info.items():
         first = hire.month if hire > jan1 else 1
-        last = separated.month if separated is not None and separated < dec31 else 12
+        last = min(separated.month if separated is not None and separated < dec31 else 12, month_limit)
         n_months, m_sum = monthly.get(mid, (0, zero))
         months_expected = max(last - first + 1, n_months, 0)
         agg = ledger.get(mid)
@@ -522,7 +528,8 @@ def _result_snap(d: dict) -> dict:
 
 @transaction.atomic
 def annual_results_record(*, year: int, by, at: dt.datetime) -> dict:
-    """§7.3/§4.4 compute the year's results and store them with status "computed" (bulk).
+    """§7.3/§4.4 compute the year's results and store them with status "computed" (bulk). A year still
+    in progress at ``at`` expects only the months ended by then (provisional results).
 
     A recomputation replaces computed and reviewed rows (a reviewed one needs reviewing again) and
     removes those of members no longer in the computation; confirmed and imported rows are never
@@ -531,7 +538,7 @@ def annual_results_record(*, year: int, by, at: dt.datetime) -> dict:
     if not scope.has_role(by, *BUREAU_ROLES):
         raise PermissionDenied(_("Only the bureau computes annual results."))
     try:
-        computed = annual_results_compute(year=year)
+        computed = annual_results_compute(year=year, as_of=timezone.localdate(at))
     except PolicyNotFound as exc:
         raise ValidationError({"year": exc.message}) from None
     existing = {mid: (pk, status, composite, band, rank, unit_size, pv)

@@ -338,3 +338,16 @@ def test_equivalent_scores_give_the_same_composite(scores, missing):
     assert annual_composite(scores, scores[:2], 90, WENJIANG_DEFAULT, months_expected=expected) == annual_composite(
         eq, _equivalent_scores(len(scores[:2]), sum(scores[:2], Decimal(0))), 90, WENJIANG_DEFAULT,
         months_expected=expected)
+
+
+def test_year_in_progress_expects_only_the_months_ended(district):
+    d = district
+    _year_of_scores(d.m1, 90, year=2026, months=[1, 2, 3])
+    whole = next(c for c in annual_results_compute(year=2026) if c.member_id == d.m1.pk)
+    now = next(c for c in annual_results_compute(year=2026, as_of=dt.date(2026, 4, 10)) if c.member_id == d.m1.pk)
+    assert whole.monthly_mean == Decimal("22.50") and "应有12次" in whole.explanation
+    assert now.monthly_mean == Decimal("90.00") and "应有" not in now.explanation
+    early = next(c for c in annual_results_compute(year=2026, as_of=dt.date(2026, 2, 10)) if c.member_id == d.m1.pk)
+    assert early.monthly_mean == Decimal("90.00")  # a month scored always counts
+    annual_results_record(year=2026, by=d.bureau_user, at=AT)  # AT = 2026-04-10
+    assert AnnualResult.objects.get(member=d.m1, year=2026).monthly_mean == Decimal("90.00")

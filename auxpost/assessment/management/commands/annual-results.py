@@ -1,7 +1,8 @@
 """`auxpost annual-results --year YYYY [--format json|xlsx] [--output FILE] [--policy VERSION]` (SPEC §12).
 
 Computes the year's annual results (§7.3: composite, band, vetoes, the 优秀 cap) for every member
-on that year's roster WITHOUT changing anything. JSON (default) is printed, or written to
+on that year's roster WITHOUT changing anything; for the current year, provisionally (only the
+months ended by today are expected). JSON (default) is printed, or written to
 ``--output``; xlsx needs ``--output``. A user error (bad year, unknown policy, unwritable file)
 exits 1 with a Chinese message, never a traceback.
 """
@@ -13,6 +14,7 @@ import json
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -65,7 +67,7 @@ class Command(BaseCommand):
             if policy:
                 raise CommandError(f"政策版本“{policy}”不存在或尚未发布") from None
             raise CommandError(f"{y}年12月31日没有生效的已发布政策版本") from None
-        results = annual_results_compute(year=y, policy=bundle)
+        results = annual_results_compute(year=y, policy=bundle, as_of=timezone.localdate())
         if fmt == "json":
             text = json.dumps([result_dict(c) for c in results], ensure_ascii=False, indent=1)
             if output:
