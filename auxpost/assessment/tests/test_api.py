@@ -66,6 +66,9 @@ def test_rounds_and_scores(district, client_for, rnd, other_assessor, django_ass
     o = client_for(other_assessor)
     assert o.get(f"{BASE}/rounds/").json()["results"] == []
     assert o.get(f"{BASE}/rounds/{rnd.pk}/").status_code == 404
+    assert o.get(f"{BASE}/rounds/{rnd.pk}/scores/").status_code == 404
+    assert o.post(f"{BASE}/rounds/{rnd.pk}/close/").status_code == 404
+    assert client_for(None).get(f"{BASE}/rounds/{rnd.pk}/scores/").status_code in (401, 403)
     assert client_for(d.squadron1).get(f"{BASE}/rounds/").status_code == 403
     assert client_for(None).get(f"{BASE}/rounds/").status_code in (401, 403)
     scores = a.get(f"{BASE}/rounds/{rnd.pk}/scores/").json()["results"]

@@ -159,3 +159,17 @@ def test_results_bad_id_number(district, tmp_path):
     with pytest.raises(CommandError) as exc:
         run("results", str(path))
     assert "第2行 [身份证号]" in str(exc.value) and "第3行 [身份证号]" in str(exc.value)
+
+
+@pytest.mark.parametrize("kind,headers", [("skills", SKILLS), ("monthly", MONTHLY), ("results", RESULTS)])
+def test_template_has_the_spec_headers_and_chinese_notes(kind, headers):
+    from auxpost.imports.framework import template_workbook
+
+    data = template_workbook(get_spec(kind))
+    got, _rows = read_back(data)
+    assert got == headers
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    notes = " ".join(str(c.value) for row in wb["填写说明"].iter_rows() for c in row if c.value)
+    assert "身份证号" in notes and ("须与" in notes)
