@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -84,7 +85,7 @@ def _ids_filter(qs: QuerySet, member_ids, field: str = "member_id") -> QuerySet:
 
 
 def _raw(qs: QuerySet):
-    """The rows of ``qs`` straight from the database cursor, in chunks: Django's per-value converters
+    """The rows of ``qs`` straight from the database cursor, a chunk (list of tuples) at a time: Django's per-value converters
     (dates parsed from text on SQLite, floats re-wrapped) were most of the time at 100,000 members,
     so the few conversions needed are done by the caller (``_day``)."""
     try:
@@ -97,7 +98,7 @@ def _raw(qs: QuerySet):
             rows = cursor.fetchmany(CHUNK)
             if not rows:
                 return
-            yield from rows
+            yield rows
 
 
 def _day(value):
@@ -107,9 +108,10 @@ def _day(value):
     return dt.date.fromisoformat(value[:10])
 
 
-def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
+def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None, with_identity: bool = True
            ) -> tuple[dict[int, MemberInfo], dict[int, rules.CandidateRecord]]:
-    """§6 the members on the roster with a grade and their ``CandidateRecord`` — six queries."""
+    """§6 the members on the roster with a grade and their ``CandidateRecord`` — six queries
+    (``with_identity`` also reads ID number, name and unit for the outcome objects)."""
     gp = _grade_policy(policy)
     ids = None if member_ids is None else set(member_ids)
     if ids is not None and not ids:
@@ -120,16 +122,26 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
     infos: dict[int, MemberInfo] = {}
     records: dict[int, rules.CandidateRecord] = {}
     members = _ids_filter(Member.objects.filter(status__in=ON_ROSTER, grade__isnull=False), ids, "pk")
+    if connections[members.db].vendor == "sqlite":
+        # Dates as plain text: the driver's per-column converters cost more than ``date.fromisoformat``.
+        members = members.annotate(d1=Cast("grade_effective_date", CharField()), d2=Cast("birth_date", CharField()),
+                                   d3=Cast("hire_date", CharField()))
+        dates = ("d1", "d2", "d3")
+    else:
+        dates = ("grade_effective_date", "birth_date", "hire_date")
+    identity = ("id_number", "name", "unit_id") if with_identity else ()
     Record = rules.CandidateRecord
-    for (pk, id_number, name, unit_id, grade, since, education, birth, sex, hired) in _raw(
-            members.order_by("pk").values_list("pk", "id_number", "name", "unit_id", "grade", "grade_effective_date",
-                                               "education", "birth_date", "sex", "hire_date")):
+    day = _day
+    for row in chain.from_iterable(
+            _raw(members.order_by("pk").values_list("pk", "grade", "education", "sex", *dates, *identity))):
+        pk = row[0]
         if ids is not None and pk not in ids:
             continue
-        infos[pk] = MemberInfo(id_number, name, unit_id)
-        hired = _day(hired)
-        records[pk] = Record(grade=grade, grade_effective_date=_day(since) or hired, education=education,
-                             birth_date=_day(birth), sex=sex, hire_date=hired)
+        hired = day(row[6])
+        records[pk] = Record(grade=row[1], grade_effective_date=day(row[4]) or hired, education=row[2],
+                             birth_date=day(row[5]), sex=row[3], hire_date=hired)
+        if with_identity:
+            infos[pk] = MemberInfo(row[7], row[8], row[9])
     if not records:
         return infos, records
 
@@ -137,7 +149,8 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
     cols = {f"y{y}": Max(Case(When(year=y, then=Cast("total", FloatField())), output_field=FloatField()))
             for y in years}
     qs = _ids_filter(AnnualPoints.objects.filter(year__gte=years.start, year__lt=years.stop), ids)
-    for row in _raw(qs.order_by().values("member_id").annotate(**cols).values_list("member_id", *cols)):
+    for row in chain.from_iterable(
+            _raw(qs.order_by().values("member_id").annotate(**cols).values_list("member_id", *cols))):
         rec = records.get(row[0])
         if rec is not None:
             rec.annual_points = {y: v for y, v in zip(years, row[1:], strict=True) if v is not None}
@@ -148,7 +161,8 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
         cols[f"b{y}"] = Max(Case(When(year=y, then="band"), output_field=CharField()))
         cols[f"c{y}"] = Max(Case(When(year=y, then=Cast("composite", FloatField())), output_field=FloatField()))
     qs = _ids_filter(AnnualResult.objects.filter(year__gte=years.start, year__lt=years.stop), ids)
-    for row in _raw(qs.order_by().values("member_id").annotate(**cols).values_list("member_id", *cols)):
+    for row in chain.from_iterable(
+            _raw(qs.order_by().values("member_id").annotate(**cols).values_list("member_id", *cols))):
         rec = records.get(row[0])
         if rec is not None:
             rec.annual_results = {y: (band, composite) for y, band, composite
@@ -156,8 +170,9 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
 
     # 集中考核: the mean composite of the last complete year's batches.
     qs = _ids_filter(SkillsScore.objects.filter(year=last, composite__isnull=False), ids)
-    for member_id, mean in _raw(qs.order_by().values("member_id")
-                                .annotate(m=Cast(Avg("composite"), FloatField())).values_list("member_id", "m")):
+    for member_id, mean in chain.from_iterable(_raw(
+            qs.order_by().values("member_id").annotate(m=Cast(Avg("composite"), FloatField()))
+            .values_list("member_id", "m"))):
         rec = records.get(member_id)
         if rec is not None and mean is not None:
             rec.skills_scores = {last: [mean]}
@@ -168,10 +183,11 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None
     attr = {RecordKind.HEALTH: "health_check_failed", RecordKind.POLITICS: "politics_failed",
             RecordKind.CONDUCT: "conduct_failed"}
     # Both dates come back in the same form (date objects or ISO text), so they compare as they are.
-    for member_id, kind, bad, good in _raw(
+    for member_id, kind, bad, good in chain.from_iterable(_raw(
             qs.order_by().values("member_id", "kind")
             .annotate(bad=Max(Case(When(passed=False, then="date"))), good=Max(Case(When(passed=True, then="date"))))
-            .values_list("member_id", "kind", "bad", "good")):
+            .filter(bad__isnull=False)  # HAVING: only members with a negative record come back
+            .values_list("member_id", "kind", "bad", "good"))):
         rec = records.get(member_id)
         if rec is not None and bad is not None and (good is None or bad > good):
             setattr(rec, attr[kind], True)
@@ -198,7 +214,7 @@ def candidate_records(*, as_of: dt.date, policy, member_ids: Iterable[int] | Non
                       ) -> dict[int, rules.CandidateRecord]:
     """§6 member id → ``CandidateRecord`` for every member on the roster with a grade (or those of
     ``member_ids``), read with six set-based queries (see the module docstring)."""
-    return gather(as_of=as_of, policy=policy, member_ids=member_ids)[1]
+    return gather(as_of=as_of, policy=policy, member_ids=member_ids, with_identity=False)[1]
 
 
 # ---------------------------------------------------------------------------------------------
