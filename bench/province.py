@@ -861,7 +861,16 @@ def print_table(result: dict) -> None:
                   f" {r['seconds']} s)")
         else:
             print(f"memory {label:51} {r.get('error')}")
+    ev = result.get("evaluate", {}).get("compute", {})
+    if "mix" in ev:
+        print(f"evaluate outcomes: {ev['mix']} (same as the pure-rule cross-check: "
+              f"{ev.get('mix_matches_pure_rules', 'not checked')})")
+    ar = result.get("annual_results", {}).get("compute", {})
+    if "mix" in ar:
+        print(f"annual-results bands: {ar['mix']}")
     print("generation steps (s): " + ", ".join(f"{k} {v}" for k, v in result["generate_steps"].items()))
+    print(f"load average before / after measuring: {result.get('load_average_before_measuring')} / "
+          f"{result.get('load_average_after_measuring')} (2 cores)")
     print()
 
 
@@ -952,6 +961,7 @@ def main() -> None:
     del members
     gc.collect()
 
+    result["load_average_before_measuring"] = [round(x, 2) for x in os.getloadavg()]
     out_file = Path(tempfile.mkdtemp()) / "annual-results.json"
     result["evaluate"] = bench_computation(
         db, "evaluate", EVALUATE, run_evaluate,
@@ -962,6 +972,14 @@ def main() -> None:
         ("annual-results", ["--year", str(YEAR), "--format", "json", "--output", str(out_file)]),
         measure_floor("annual", args.repeat), args.repeat)
     out_file.unlink(missing_ok=True)
+    expected = result.get("expected_outcomes_pure_rules", {}).get("after_quota")
+    got = result["evaluate"].get("compute", {}).get("mix")
+    if expected and got:
+        keys = {k for k in expected if k.startswith("outcome:")} | {"quota_ranked"}
+        result["evaluate"]["compute"]["mix_matches_pure_rules"] = all(
+            expected.get(k, 0) == got.get(k, 0) for k in keys | set(got))
+        _log(db, f"outcomes_compute mix {got}; equals the pure-rule cross-check: "
+                 f"{result['evaluate']['compute']['mix_matches_pure_rules']}")
     if find_callable(ANNUAL)[0] is not None:
         memory[f"annual-results, ledger {result['ledger_rows']:,} rows"] = memory_run(db, "annual-results")
     if find_callable(EVALUATE)[0] is not None:
@@ -971,6 +989,7 @@ def main() -> None:
             if command_exists(name):
                 memory[f"{name} command (json)"] = memory_run(db, f"{name}-command")
     result["memory"] = memory
+    result["load_average_after_measuring"] = [round(x, 2) for x in os.getloadavg()]
     result["total_seconds"] = timer.total()
     write_result("province", db, result)
     print_table(result)
