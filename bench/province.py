@@ -647,23 +647,33 @@ def floor_queries(kind: str) -> list[tuple[str, str, list]]:
              f"SELECT member_id, COUNT(*), MAX(date) FROM {t[BasicRecord]} WHERE date <= %s GROUP BY member_id",
              [AS_OF]),
         ]
-    return [
-        members,
+    from django.db import connection
+
+    year = [dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)]
+    scans = [
         ("ledger 2026 (approved)",
          f"SELECT member_id, SUM(points), COUNT(*), "
          f"SUM(CASE WHEN rule_code = 'absence' THEN quantity ELSE 0 END), "
-         f"SUM(CASE WHEN rule_code = 'late' THEN 1 ELSE 0 END) FROM {t[PointsEntry]} "
-         f"WHERE status = 'approved' AND date BETWEEN %s AND %s GROUP BY member_id",
-         [dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)]),
+         f"SUM(CASE WHEN rule_code = 'late' THEN 1 ELSE 0 END) FROM {t[PointsEntry]}{{hint}} "
+         f"WHERE status = 'approved' AND date BETWEEN %s AND %s GROUP BY member_id", year),
         ("monthly 2026",
-         f"SELECT member_id, COUNT(*), SUM(total) FROM {t[MonthlyScore]} WHERE month BETWEEN %s AND %s "
-         f"GROUP BY member_id", [dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)]),
+         f"SELECT member_id, COUNT(*), SUM(total) FROM {t[MonthlyScore]}{{hint}} WHERE month BETWEEN %s AND %s "
+         f"GROUP BY member_id", year),
+    ]
+    out = [members]
+    for label, sql, params in scans:
+        out.append((label, sql.format(hint=""), params))
+        if connection.vendor == "sqlite":
+            # SQLite's planner walks the date index over a whole-year range (a table lookup per row);
+            # the floor is the faster of that and a plain table scan.
+            out.append((f"{label} [table scan]", sql.format(hint=" NOT INDEXED"), params))
+    return out + [
         ("skills 2026",
          f"SELECT member_id, COUNT(*), SUM(composite) FROM {t[SkillsScore]} WHERE year = %s "
          f"AND composite IS NOT NULL GROUP BY member_id", [YEAR]),
         ("sanctions 2026",
          f"SELECT member_id, COUNT(*) FROM {t[BasicRecord]} WHERE kind = 'sanction' AND date BETWEEN %s AND %s "
-         f"GROUP BY member_id", [dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)]),
+         f"GROUP BY member_id", year),
     ]
 
 
@@ -673,14 +683,15 @@ def measure_floor(kind: str, repeat: int) -> dict:
     totals = []
     rows = {}
     for _ in range(repeat):
-        total = 0.0
+        best: dict[str, float] = {}  # "X" and "X [table scan]" read the same rows: the faster counts
         for label, sql, params in queries:
             t = time.perf_counter()
             rows[label] = _fetch(sql, params)
             el = time.perf_counter() - t
             per_query[label].append(el)
-            total += el
-        totals.append(total)
+            group = label.split(" [")[0]
+            best[group] = min(best.get(group, math.inf), el)
+        totals.append(sum(best.values()))
     return {"median_s": round(_median(totals), 3), "samples_s": [round(x, 3) for x in totals],
             "queries": {label: {"median_s": round(_median(v), 3), "rows": rows[label]}
                         for label, v in per_query.items()},
