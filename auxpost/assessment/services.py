@@ -8,11 +8,12 @@ caller without the right with ``PermissionDenied``; pages and the API check scop
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,7 +125,7 @@ def monthly_score_save(*, member: Member, month: dt.date, scores: dict, reasons:
     if not can_score(scorer, member):
         raise PermissionDenied(_("You may not score this member."))
     first, last = month_bounds(month)
-    today = at.date() if isinstance(at, dt.datetime) else at
+    today = timezone.localdate(at) if isinstance(at, dt.datetime) else at
     if first > today:
         raise ValidationError({"month": _("%(month)s has not begun yet and cannot be scored.")
                                % {"month": f"{month:%Y-%m}"}})
@@ -231,7 +232,7 @@ def skills_round_create(*, year: int, batch: int, name: str, assessor: Organisat
     if not scope.has_role(by, *BUREAU_ROLES):
         raise PermissionDenied(_("Only the bureau creates assessment rounds."))
     errors: dict[str, str] = {}
-    policy = _policy(at.date() if isinstance(at, dt.datetime) else at, "year")
+    policy = _policy(timezone.localdate(at) if isinstance(at, dt.datetime) else at, "year")
     try:
         year = int(year)
         if not 2000 <= year <= 2100:
@@ -403,6 +404,39 @@ def _cap_units(level: str) -> tuple[dict[int, int], dict[int, str]]:
 HUNDRED = Decimal(100)
 
 
+def _raw_rows(qs, chunk: int = 10000):
+    """The rows of a values_list queryset straight from the cursor: no per-value converters (they were
+    a tenth of the computation at province scale). Only for integer and numeric columns."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+
+
+@contextmanager
+def _client_side_cursors():
+    """Run ``.iterator()`` reads on a client-side cursor. On PostgreSQL Django otherwise DECLAREs a
+    server-side cursor, and PostgreSQL never plans a cursor's query in parallel: the year's ledger
+    GROUP BY (one row per member, so memory still grows with members only) took twice as long as the
+    same query fetched plainly (bench/province.py). Only this thread's connection object is given a
+    changed copy of its settings; the original is put back after."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    original = wrapper.settings_dict
+    wrapper.settings_dict = {**original, "DISABLE_SERVER_SIDE_CURSORS": True}
+    try:
+        yield
+    finally:
+        wrapper.settings_dict = original
+
+
+def _cents(value) -> Decimal:
+    """A SUM of 2-decimal scores as an exact Decimal (SQLite sums them as floats: 1157.9999999998)."""
+    if value is None:
+        return Decimal(0)
+    return (value if isinstance(value, Decimal) else Decimal(repr(value))).quantize(CENT, ROUND_HALF_UP)
+
+
 def _equivalent_scores(n: int, total) -> tuple:
     """``n`` scores of 0–100 summing to ``total`` (100, 100, …, the rest, 0, …): every mean the rule
     takes over them equals the mean over the real scores, which have the same count and sum."""
@@ -441,23 +475,25 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None, as_
     members = (Member.objects.filter(hire_date__lte=dec31)
                .filter(Q(separated_on__gte=jan1) | (Q(separated_on__isnull=True) & ~Q(status=MemberStatus.SEPARATED)))
                .order_by().values_list("id", "id_number", "name", "unit_id", "hire_date", "separated_on"))
-    info: dict[int, tuple] = {m[0]: m for m in members.iterator(chunk_size=10000)}
+    with _client_side_cursors():
+        info: dict[int, tuple] = {m[0]: m for m in members.iterator(chunk_size=10000)}
 
     # The rule's means depend only on each member's sum and count of scores, so both parts are read
     # with one GROUP BY each (a row per member, as the benchmark's floor does) and handed to the rule
     # as an equivalent tuple of the same count and sum (see ``_equivalent_scores``).
     monthly: dict[int, tuple[int, Decimal]] = {
-        mid: (n, total) for mid, n, total in
-        MonthlyScore.objects.filter(month__gte=jan1, month__lte=dec31).order_by().values("member_id")
-        .annotate(n=Count("id"), s=Sum("total")).values_list("member_id", "n", "s").iterator(chunk_size=10000)}
+        mid: (n, _cents(total)) for mid, n, total in _raw_rows(
+            MonthlyScore.objects.filter(month__gte=jan1, month__lte=dec31).order_by().values("member_id")
+            .annotate(n=Count("id"), s=Sum("total")).values_list("member_id", "n", "s"))}
     skills: dict[int, tuple[int, int, Decimal]] = {
-        mid: (rows, n, total if total is not None else Decimal(0)) for mid, rows, n, total in
-        SkillsScore.objects.filter(year=year).order_by().values("member_id")
-        .annotate(rows=Count("id"), n=Count("composite"), s=Sum("composite"))
-        .values_list("member_id", "rows", "n", "s").iterator(chunk_size=10000)}
+        mid: (rows, n, _cents(total)) for mid, rows, n, total in _raw_rows(
+            SkillsScore.objects.filter(year=year).order_by().values("member_id")
+            .annotate(rows=Count("id"), n=Count("composite"), s=Sum("composite"))
+            .values_list("member_id", "rows", "n", "s"))}
     settled = dict(AnnualPoints.objects.filter(year=year).order_by().values_list("member_id", "total")
                    .iterator(chunk_size=10000))
-    ledger = ledger_year_aggregates(year)
+    with _client_side_cursors():
+        ledger = ledger_year_aggregates(year)
     sanctioned = set(BasicRecord.objects.filter(kind="sanction", date__gte=jan1, date__lte=dec31).order_by()
                      .values_list("member_id", flat=True).distinct())
 

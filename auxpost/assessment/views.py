@@ -248,7 +248,7 @@ def round_detail(request, pk: int):
                 return redirect(f"{_url('assessment:round', rnd.pk)}?page={request.POST.get('page', '')}")
         failed_form, failed_id = form, score.pk
     qs = rnd.scores.select_related("member").order_by("member__name", "member_id")
-    page = _page(qs, request.GET.get("page"))
+    page = _page(qs, request.GET.get("page") or request.POST.get("page"))
     rows = []
     for s in page.object_list:
         if s.pk == failed_id:

@@ -351,3 +351,15 @@ def test_year_in_progress_expects_only_the_months_ended(district):
     assert early.monthly_mean == Decimal("90.00")  # a month scored always counts
     annual_results_record(year=2026, by=d.bureau_user, at=AT)  # AT = 2026-04-10
     assert AnnualResult.objects.get(member=d.m1, year=2026).monthly_mean == Decimal("90.00")
+
+
+def test_client_side_cursor_switch_is_restored(district):
+    from django.db import connection
+
+    from auxpost.assessment.services import _client_side_cursors
+
+    before = connection.settings_dict
+    with _client_side_cursors():
+        assert connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] is True
+        assert list(type(district.m1).objects.values_list("pk", flat=True).iterator(chunk_size=1))
+    assert connection.settings_dict is before
