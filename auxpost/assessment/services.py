@@ -452,6 +452,18 @@ def _equivalent_scores(n: int, total) -> tuple:
     return tuple(out)
 
 
+def _rule_part(n: int, total: Decimal, expected: int | None) -> tuple[tuple, int | None]:
+    """(scores, expected) to hand the rule for a part with ``n`` scores summing to ``total``.
+
+    When every expected score is there the rule's mean is ``total / n`` with no reason, so the mean
+    itself is passed as the one score (computed exactly as the rule would: the same Decimal division);
+    otherwise an equivalent tuple with the same count and sum, so the rule also writes its reason
+    about the missing ones."""
+    if n and (expected is None or n == expected):
+        return (total / n,), None
+    return _equivalent_scores(n, total), expected
+
+
 def annual_results_compute(*, year: int, policy: PolicyBundle | None = None, as_of: dt.date | None = None
                            ) -> list[ComputedResult]:
     """§7.3 compute every roster member's annual result for ``year``; nothing is written.
@@ -480,7 +492,7 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None, as_
 
     # The rule's means depend only on each member's sum and count of scores, so both parts are read
     # with one GROUP BY each (a row per member, as the benchmark's floor does) and handed to the rule
-    # as an equivalent tuple of the same count and sum (see ``_equivalent_scores``).
+    # as the mean itself or an equivalent tuple of the same count and sum (see ``_rule_part``).
     monthly: dict[int, tuple[int, Decimal]] = {
         mid: (n, _cents(total)) for mid, n, total in _raw_rows(
             MonthlyScore.objects.filter(month__gte=jan1, month__lte=dec31).order_by().values("member_id")
@@ -517,13 +529,14 @@ def annual_results_compute(*, year: int, policy: PolicyBundle | None = None, as_
             points = Decimal(max(min(raw, pp.ceiling), pp.floor, 0))
             note = f"（年度积分未结算，按积分台账暂计：基础分{pp.annual_base}，台账合计{raw - pp.annual_base:+d}）"
         n_rounds, n_skills, s_sum = skills.get(mid, no_skills)
+        monthly_part, m_expected = _rule_part(n_months, m_sum, months_expected)
+        skills_part, s_expected = _rule_part(n_skills, s_sum, n_rounds or None)
         inputs.append(rules.AnnualInput(
             member_id=mid, unit_id=cap_of.get(unit_id, unit_id), year=year,
-            monthly=_equivalent_scores(n_months, m_sum), skills=_equivalent_scores(n_skills, s_sum),
+            monthly=monthly_part, skills=skills_part,
             annual_points=points, years_of_service=(dec31 - hire).days,
             absence_days=max(agg.absence_days, zero) if agg else zero, lates=max(agg.lates, 0) if agg else 0,
-            sanctioned=mid in sanctioned, months_expected=months_expected,
-            rounds_expected=n_rounds or None,
+            sanctioned=mid in sanctioned, months_expected=m_expected, rounds_expected=s_expected,
         ))
         m_mean = (m_sum / months_expected).quantize(CENT, ROUND_HALF_UP) if n_months else None
         s_mean = (s_sum / max(n_rounds, n_skills)).quantize(CENT, ROUND_HALF_UP) if n_skills else None

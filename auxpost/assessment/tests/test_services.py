@@ -325,19 +325,26 @@ def test_compute_query_count_does_not_grow_with_members(district, django_assert_
     assert len(results) == 32
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.decimals(min_value=0, max_value=100, places=2), max_size=12), st.integers(min_value=0, max_value=3))
-def test_equivalent_scores_give_the_same_composite(scores, missing):
-    """The computation hands the rule a tuple with the real scores' count and sum: same result."""
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.decimals(min_value=0, max_value=100, places=2), max_size=12),
+       st.lists(st.decimals(min_value=0, max_value=100, places=2), max_size=2), st.integers(min_value=0, max_value=3),
+       st.integers(min_value=0, max_value=1))
+def test_rule_parts_give_the_same_composite_and_explanation(monthly, skills, missing, missing_rounds):
+    """The computation hands the rule each part's mean (all there) or a tuple with the real scores'
+    count and sum (some missing): the composite and the explanation are those of the real scores."""
     from auxpost.assessment.rules import WENJIANG_DEFAULT, annual_composite
-    from auxpost.assessment.services import _equivalent_scores
+    from auxpost.assessment.services import _equivalent_scores, _rule_part
 
-    eq = _equivalent_scores(len(scores), sum(scores, Decimal(0)))
-    assert len(eq) == len(scores) and all(0 <= v <= 100 for v in eq)
-    expected = len(scores) + missing
-    assert annual_composite(scores, scores[:2], 90, WENJIANG_DEFAULT, months_expected=expected) == annual_composite(
-        eq, _equivalent_scores(len(scores[:2]), sum(scores[:2], Decimal(0))), 90, WENJIANG_DEFAULT,
-        months_expected=expected)
+    eq = _equivalent_scores(len(monthly), sum(monthly, Decimal(0)))
+    assert len(eq) == len(monthly) and all(0 <= v <= 100 for v in eq) and sum(eq, Decimal(0)) == sum(monthly, Decimal(0))
+    m_expected = len(monthly) + missing
+    s_expected = (len(skills) + missing_rounds) or None
+    real = annual_composite(monthly, skills, 90, WENJIANG_DEFAULT, months_expected=m_expected,
+                            rounds_expected=s_expected)
+    m_part, m_exp = _rule_part(len(monthly), sum(monthly, Decimal(0)), m_expected)
+    s_part, s_exp = _rule_part(len(skills), sum(skills, Decimal(0)), s_expected)
+    assert annual_composite(m_part, s_part, 90, WENJIANG_DEFAULT, months_expected=m_exp,
+                            rounds_expected=s_exp) == real
 
 
 def test_year_in_progress_expects_only_the_months_ended(district):
