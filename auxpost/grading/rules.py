@@ -340,7 +340,7 @@ def _fmt(x: float) -> str:
 
 
 def _qualifying_commendation(record: CandidateRecord, as_of: date, policy: GradePolicy) -> tuple[date, str] | None:
-    if not policy.early_promotion_allowed or policy.early_promotion_years_waived <= 0:
+    if not record.commendation_levels or not policy.early_promotion_allowed or policy.early_promotion_years_waived <= 0:
         return None
     floor = COMMENDATION_RANK[policy.early_promotion_min_level]
     start = max(date(as_of.year - 1, 1, 1), record.grade_effective_date)
@@ -523,14 +523,101 @@ def _demotion_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy)
     return reasons, demote, separation
 
 
-def evaluate(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT) -> Outcome:
+def _demotion_decision(record: CandidateRecord, as_of: date, policy: GradePolicy) -> tuple[bool, bool]:
+    """``_demotion_reasons`` without the explanation: (demotion triggered, separation proposed)."""
+    last = as_of.year - 1
+    results = record.annual_results
+    latest = results.get(last)
+    band = latest[0] if latest else None
+    demote = policy.demote_on_fail and band == FAIL
+    points = record.annual_points.get(last)
+    if points is not None and points < policy.demote_points_below:
+        demote = True
+    separation = False
+    if band == BASIC or band == FAIL:  # both consecutive-year rules need the last year to match
+        k = policy.demote_consecutive_basic
+        if k > 0 and band == BASIC:
+            for y in range(last - k + 1, last):
+                r = results.get(y)
+                if r is None or r[0] != BASIC:
+                    break
+            else:
+                demote = True
+        k = policy.separation_consecutive_fail
+        if k > 0 and band == FAIL:
+            for y in range(last - k + 1, last):
+                r = results.get(y)
+                if r is None or r[0] != FAIL:
+                    break
+            else:
+                separation = True
+    return bool(demote), separation
+
+
+def _promotable(record: CandidateRecord, as_of: date, policy: GradePolicy) -> bool:
+    """``all(r.met for r in _promotion_reasons(...))`` without building the explanation; stops at
+    the first requirement not met."""
+    req = policy.requirement_for(record.grade - 1)
+    n, _base, _commendation = required_years(record, req, as_of, policy)
+    if add_months(record.grade_effective_date, 12 * n) > as_of:
+        return False
+    have = EDUCATION_RANK.get(record.education)
+    if have is None or have < EDUCATION_RANK[req.min_education]:
+        return False
+    years = range(as_of.year - n, as_of.year)
+    points = record.annual_points
+    values = [points.get(y) for y in years]
+    if any(v is None for v in values):
+        return False
+    if math.fsum(values) / len(values) < req.points_average or min(values) < req.points_floor:
+        return False
+    results = record.annual_results
+    floor = BAND_RANK[req.results_min_band]
+    excellent = 0
+    for y in years:
+        r = results.get(y)
+        if r is None or BAND_RANK.get(r[0], -1) < floor:
+            return False
+        excellent += r[0] == EXCELLENT
+    if excellent < req.excellent_needed:
+        return False
+    batches = record.skills_scores.get(as_of.year - 1) or []
+    if not batches or math.fsum(batches) / len(batches) < req.skills_min:
+        return False
+    ret = statutory_retirement_date(record.birth_date, record.sex, record.original_retirement_age)
+    if add_months(as_of, policy.promotion_age_margin_months) > ret.date:
+        return False
+    since = add_months(as_of, -policy.sanction_lookback_months)
+    if any(since < d <= as_of for d in record.sanctions):
+        return False
+    return not (record.health_check_failed or record.politics_failed or record.conduct_failed)
+
+
+def evaluate(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT, *,
+             explain: bool = True) -> Outcome:
     """§6 / §8.3 A member's grade outcome on ``as_of`` with its full explanation.
 
     Separation proposal (§7.4) > demotion (§6.2, one grade whatever the number of triggers,
     precedence over promotion) > promotion (one grade at a time, all requirements met) > keep.
+
+    ``explain=False`` decides the same outcome without building the explanation (``reasons`` is
+    empty): a district-wide computation decides everyone first and explains only what it shows.
     """
     if record.grade not in GRADE_LABEL:
         raise ValueError(f"grade must be 1..5, not {record.grade!r}")
+    if not explain:
+        demote, separation = _demotion_decision(record, as_of, policy)
+        grade = record.grade
+        if separation:
+            outcome, target = SEPARATION, grade
+        elif demote:
+            outcome, target = (KEEP, grade) if grade == 5 else (DEMOTE, grade + 1)
+        elif grade > 1 and _promotable(record, as_of, policy):
+            outcome, target = PROMOTE, grade - 1
+        else:
+            outcome, target = KEEP, grade
+        return Outcome(outcome=outcome, grade=grade, target_grade=target, reasons=(),
+                       policy_version=policy.version, decided_by=policy.decided_by(target))
     reasons, demote, separation = _demotion_reasons(record, as_of, policy)
     promotable = False
     if record.grade > 1:

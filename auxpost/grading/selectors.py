@@ -222,7 +222,51 @@ def candidate_records(*, as_of: dt.date, policy, member_ids: Iterable[int] | Non
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+class ExplainedOutcome:
+    """A ``rules.Outcome`` decided without its explanation (``evaluate(..., explain=False)``, then the
+    quota); the reasons are built on first access by the full ``rules.evaluate`` — the same outcome
+    (property-tested) — followed by the quota's own reason, if any. Deciding 100,000 members is then
+    cheap, and a page or the API explains only what it shows."""
+
+    __slots__ = ("decision", "_record", "_as_of", "_policy", "_reasons")
+
+    def __init__(self, decision: rules.Outcome, record: rules.CandidateRecord, as_of: dt.date,
+                 policy: rules.GradePolicy):
+        self.decision, self._record, self._as_of, self._policy = decision, record, as_of, policy
+        self._reasons = None
+
+    outcome = property(lambda self: self.decision.outcome)
+    grade = property(lambda self: self.decision.grade)
+    target_grade = property(lambda self: self.decision.target_grade)
+    policy_version = property(lambda self: self.decision.policy_version)
+    decided_by = property(lambda self: self.decision.decided_by)
+    quota_rank = property(lambda self: self.decision.quota_rank)
+    promotion_eligible = property(lambda self: self.decision.outcome == rules.PROMOTE)
+
+    @property
+    def reasons(self) -> tuple[rules.Reason, ...]:
+        if self._reasons is None:
+            explained = rules.evaluate(self._record, self._as_of, self._policy)
+            self._reasons = explained.reasons + self.decision.reasons  # + the quota's reason
+        return self._reasons
+
+    def _key(self):
+        return (self.outcome, self.grade, self.target_grade, self.reasons, self.policy_version, self.decided_by,
+                self.quota_rank)
+
+    def __eq__(self, other) -> bool:
+        if not hasattr(other, "reasons") or not hasattr(other, "decided_by"):
+            return NotImplemented
+        return self._key() == (other.outcome, other.grade, other.target_grade, tuple(other.reasons),
+                               other.policy_version, other.decided_by, other.quota_rank)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"ExplainedOutcome({self.decision!r})"
+
+
+@dataclass(slots=True)
 class MemberOutcome:
     """§8.3 one member's computed outcome with who they are (the `evaluate` JSON object, §12)."""
 
@@ -233,7 +277,8 @@ class MemberOutcome:
     unit_id: int
     grade: int
     grade_effective_date: dt.date
-    outcome: rules.Outcome
+    #: A ``rules.Outcome`` or an ``ExplainedOutcome`` (same attributes; reasons built when read).
+    outcome: rules.Outcome | ExplainedOutcome
 
     def as_json(self, *, id_number: str | None = None) -> dict:
         """The SPEC §12 object: grades as integers 5 (五级) … 1 (一级), quota_rank null when not ranked."""
@@ -289,13 +334,15 @@ def outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | None = None,
     policy = _resolve(as_of, policy)
     gp = policy.grade
     infos, records = gather(as_of=as_of, policy=gp, member_ids=member_ids)
-    outcomes = {pk: rules.evaluate(rec, as_of, gp) for pk, rec in records.items()}
+    evaluate = rules.evaluate
+    decisions = {pk: evaluate(rec, as_of, gp, explain=False) for pk, rec in records.items()}
     if member_ids is None:
-        outcomes = rules.rank_for_quota({pk: (records[pk], outcomes[pk]) for pk in records},
-                                        headcount=headcount(), as_of=as_of, policy=gp)
-    elif any(_needs_quota(o) for o in outcomes.values()):
+        decisions = rules.rank_for_quota({pk: (records[pk], decisions[pk]) for pk in records},
+                                         headcount=headcount(), as_of=as_of, policy=gp)
+    elif any(_needs_quota(o) for o in decisions.values()):
         ranked = outcome_summary(as_of=as_of, policy=policy).ranked
-        outcomes = {pk: ranked.get(pk, o) if _needs_quota(o) else o for pk, o in outcomes.items()}
+        decisions = {pk: ranked.get(pk, o) if _needs_quota(o) else o for pk, o in decisions.items()}
+    outcomes = {pk: ExplainedOutcome(d, records[pk], as_of, gp) for pk, d in decisions.items()}
     names = unit_full_names() if infos else {}
     return _assemble(infos, records, outcomes, names)
 
@@ -340,7 +387,7 @@ def outcome_summary(*, as_of: dt.date, policy: PolicyBundle | None = None) -> Ou
         as_of=as_of, policy_version=policy.version,
         rows={m.member_id: (m.outcome.outcome, m.grade, m.outcome.target_grade, m.outcome.quota_rank)
               for m in everyone},
-        ranked={m.member_id: m.outcome for m in everyone if m.outcome.quota_rank is not None},
+        ranked={m.member_id: m.outcome.decision for m in everyone if m.outcome.quota_rank is not None},
     )
     cache.set(key, summary, SUMMARY_TTL)
     return summary

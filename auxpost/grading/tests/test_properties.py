@@ -153,3 +153,14 @@ def test_no_quota_is_ever_exceeded_by_a_promotion(recs, extra_headcount):
     for i, _rec, before in entries:
         if not (before.outcome == PROMOTE and before.target_grade <= 2):
             assert out[i] == before
+
+
+RARELY = st.sampled_from([False, False, False, False, False, True])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ANY_RECORD, near_passing(grades=QUOTA_GRADES)), RARELY, RARELY)
+def test_deciding_without_explanation_gives_the_same_outcome(rec, politics, conduct):
+    rec = replace(rec, politics_failed=politics, conduct_failed=conduct)
+    full = evaluate(rec, AS_OF)
+    assert evaluate(rec, AS_OF, explain=False) == replace(full, reasons=())
