@@ -69,7 +69,9 @@ class Command(BaseCommand):
             raise CommandError(f"{y}年12月31日没有生效的已发布政策版本") from None
         results = annual_results_compute(year=y, policy=bundle, as_of=timezone.localdate())
         if fmt == "json":
-            text = json.dumps([result_dict(c) for c in results], ensure_ascii=False, indent=1)
+            # One object per line, each through the C encoder (``indent`` would fall back to the slow
+            # pure-Python one: a third of the command's time at province scale).
+            text = "[\n" + ",\n".join(json.dumps(result_dict(c), ensure_ascii=False) for c in results) + "\n]"
             if output:
                 try:
                     with open(output, "w", encoding="utf-8") as fh:
