@@ -187,12 +187,23 @@ def dashboard_context(user, *, today: dt.date | None = None) -> dict:
         ctx["member_card"] = _member_card(user, today)
         ctx["member_missing"] = ctx["member_card"] is None
     if Role.ASSESSOR in mine:
-        ctx["assessor"] = {
-            "organisation": user.organisation.name if user.organisation_id else "",
-            # Assessment tasks arrive with the assessment module (§7); none can be assigned yet.
-            "assigned_tasks": 0,
-        }
+        ctx["assessor"] = _assessor_card(user)
     return ctx
+
+
+def _assessor_card(user) -> dict:
+    """§3/§7.1 an assessor's tasks: the open 集中考核 rounds commissioned from its organisation and
+    how many of their candidates still wait for a score."""
+    from auxpost.assessment.models import RoundStatus, SkillsRound, SkillsScore
+
+    if not user.organisation_id:
+        return {"organisation": "", "assigned_tasks": 0, "to_score": 0}
+    rounds = SkillsRound.objects.filter(assessor_id=user.organisation_id, status=RoundStatus.OPEN)
+    return {
+        "organisation": user.organisation.name,
+        "assigned_tasks": rounds.count(),
+        "to_score": SkillsScore.objects.filter(round__in=rounds, composite__isnull=True).count(),
+    }
 
 
 def _group_depth(manager_assignments) -> int:

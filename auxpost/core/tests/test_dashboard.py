@@ -218,3 +218,25 @@ def test_dashboard_context_query_count(cast, django_assert_max_num_queries):
         dashboard_context(cast.bureau_user, today=TODAY)
     with django_assert_max_num_queries(3):
         dashboard_context(cast.member1, today=TODAY)
+
+
+def test_assessor_counts_its_open_rounds_and_candidates_to_score(cast, client_for):
+    """§3/§7.1 the tasks are the open rounds commissioned from the assessor's own organisation."""
+    from django.utils import timezone
+
+    from auxpost.assessment.models import RoundStatus, SkillsRound, SkillsScore
+    from auxpost.org.models import Organisation, OrganisationKind
+
+    now = timezone.now()
+    mine = SkillsRound.objects.create(year=2026, batch=1, name="本机构", assessor=cast.assessor_org,
+                                      status=RoundStatus.OPEN, created_at=now)
+    other_org = Organisation.objects.create(name="另一评估公司", kind=OrganisationKind.ASSESSOR)
+    theirs = SkillsRound.objects.create(year=2026, batch=1, name="他机构", assessor=other_org,
+                                        status=RoundStatus.OPEN, created_at=now)
+    SkillsScore.objects.create(round=mine, member=cast.m1, year=2026)
+    SkillsScore.objects.create(round=mine, member=cast.m2, year=2026, composite=80)
+    SkillsScore.objects.create(round=theirs, member=cast.m1, year=2026)
+    ctx = dashboard_context(cast.assessor)
+    assert (ctx["assessor"]["assigned_tasks"], ctx["assessor"]["to_score"]) == (1, 1)
+    html = client_for(cast.assessor).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/assessment/rounds/" in html
