@@ -84,11 +84,14 @@ def ledger_year_aggregates(year: int, member_ids=None) -> dict[int, LedgerYear]:
         )
         .values_list("member_id", "s", "n", "absent", "late", "plus", "minus", "n_plus", "n_minus")
     )
+    # The grouped result has one row per member (never per ledger row), so it is fetched whole: on
+    # PostgreSQL ``.iterator()`` would open a server-side cursor, whose GROUP BY is planned without
+    # parallel workers (about twice as slow over a 20-million-row year).
     return {
         m: LedgerYear(member_id=m, points_sum=int(s or 0), entries=n, absence_days=Decimal(absent or 0),
                       lates=int(late or 0), plus=int(plus or 0), minus=int(minus or 0), n_plus=int(n_plus or 0),
                       n_minus=int(n_minus or 0))
-        for m, s, n, absent, late, plus, minus, n_plus, n_minus in rows.iterator(chunk_size=5000)
+        for m, s, n, absent, late, plus, minus, n_plus, n_minus in rows
     }
 
 
