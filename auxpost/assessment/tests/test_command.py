@@ -25,7 +25,7 @@ def cmd(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_json_output_changes_nothing(district):
+def test_json_output_changes_nothing_but_logs_the_export(district):
     d = district
     for m in range(1, 13):
         MonthlyScore.objects.create(member=d.m1, month=dt.date(2025, m, 1), total=90, scored_at=AT)
@@ -40,7 +40,11 @@ def test_json_output_changes_nothing(district):
     assert one["unit"] == "综合行政执法大队/第一中队/第一小队" and one["cap_unit"] == "综合行政执法大队/第一中队"
     assert one["id_number"] == d.m1.id_number and one["year"] == 2025 and one["policy_version"] == "1"
     assert (one["rank"], one["unit_size"]) == (1, 1) and "缺少集中考核" in one["explanation"]
-    assert not AnnualResult.objects.exists() and AuditEntry.objects.count() == audit_before
+    assert not AnnualResult.objects.exists()
+    # §11 names with ID numbers left the system: one personal-data export entry, nothing else.
+    (entry,) = AuditEntry.objects.order_by("pk")[audit_before:]
+    assert entry.action == "export" and entry.object_type == "assessment.annualresult"
+    assert entry.after["rows"] == 2 and entry.after["year"] == 2025
 
 
 def test_xlsx_and_json_file_output(district, tmp_path):

@@ -19,10 +19,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from auxpost.assessment.services import annual_results_compute
+from auxpost.audit.services import audit_record
 from auxpost.policy.selectors import PolicyNotFound, policy_by_version, policy_in_force
 
 HEADERS = ["身份证号", "姓名", "所属单位", "年度", "综合得分", "考核等次", "单位排名", "排名人数", "优秀名额所在单位",
            "政策版本", "计算说明", "调整原因"]
+
+
+def log_export(*, year: int, rows: int, fmt: str, output: str | None, policy_version: str) -> None:
+    """§11 the output names people with their ID numbers: each run is a logged personal-data export
+    (the only thing the command writes; the results themselves are not stored)."""
+    audit_record(
+        actor=None, action="export", object_type="assessment.annualresult", object_repr=f"{year}年度考核结果",
+        summary=f"annual-results --year {year}: {rows} rows ({fmt}) to {output or 'standard output'}",
+        after={"year": year, "rows": rows, "format": fmt, "output": output or "", "policy_version": policy_version},
+    )
 
 
 def result_dict(c) -> dict:
@@ -81,6 +92,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"已写入 {len(results)} 人的 {y} 年度考核结果到 {output}")
             else:
                 self.stdout.write(text)
+            log_export(year=y, rows=len(results), fmt=fmt, output=output, policy_version=bundle.version)
             return
         wb = Workbook(write_only=False)
         ws = wb.active
@@ -95,4 +107,5 @@ class Command(BaseCommand):
             wb.save(output)
         except OSError as exc:
             raise CommandError(f"无法写入文件 {output}：{exc.strerror or exc}") from None
+        log_export(year=y, rows=len(results), fmt=fmt, output=output, policy_version=bundle.version)
         self.stdout.write(f"已写入 {len(results)} 人的 {y} 年度考核结果到 {output}")
