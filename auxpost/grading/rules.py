@@ -593,6 +593,19 @@ def _promotable(record: CandidateRecord, as_of: date, policy: GradePolicy) -> bo
     return not (record.health_check_failed or record.politics_failed or record.conduct_failed)
 
 
+def decide(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT) -> tuple[str, int]:
+    """§6 / §8.3 (outcome, target grade) exactly as ``evaluate`` decides them, without the explanation."""
+    demote, separation = _demotion_decision(record, as_of, policy)
+    grade = record.grade
+    if separation:
+        return SEPARATION, grade
+    if demote:
+        return (KEEP, grade) if grade == 5 else (DEMOTE, grade + 1)
+    if grade > 1 and _promotable(record, as_of, policy):
+        return PROMOTE, grade - 1
+    return KEEP, grade
+
+
 def evaluate(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT, *,
              explain: bool = True) -> Outcome:
     """§6 / §8.3 A member's grade outcome on ``as_of`` with its full explanation.
@@ -606,17 +619,8 @@ def evaluate(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIAN
     if record.grade not in GRADE_LABEL:
         raise ValueError(f"grade must be 1..5, not {record.grade!r}")
     if not explain:
-        demote, separation = _demotion_decision(record, as_of, policy)
-        grade = record.grade
-        if separation:
-            outcome, target = SEPARATION, grade
-        elif demote:
-            outcome, target = (KEEP, grade) if grade == 5 else (DEMOTE, grade + 1)
-        elif grade > 1 and _promotable(record, as_of, policy):
-            outcome, target = PROMOTE, grade - 1
-        else:
-            outcome, target = KEEP, grade
-        return Outcome(outcome=outcome, grade=grade, target_grade=target, reasons=(),
+        outcome, target = decide(record, as_of, policy)
+        return Outcome(outcome=outcome, grade=record.grade, target_grade=target, reasons=(),
                        policy_version=policy.version, decided_by=policy.decided_by(target))
     reasons, demote, separation = _demotion_reasons(record, as_of, policy)
     promotable = False
