@@ -87,7 +87,7 @@ def _ids_filter(qs: QuerySet, member_ids, field: str = "member_id") -> QuerySet:
 
 
 @contextmanager
-def _no_gc():
+def no_gc():
     """Building 100,000 records allocates millions of small objects, none of them in a reference
     cycle; the cyclic collector would walk all of them again and again (a third of the time)."""
     enabled = gc.isenabled()
@@ -229,7 +229,7 @@ def candidate_records(*, as_of: dt.date, policy, member_ids: Iterable[int] | Non
                       ) -> dict[int, rules.CandidateRecord]:
     """§6 member id → ``CandidateRecord`` for every member on the roster with a grade (or those of
     ``member_ids``), read with six set-based queries (see the module docstring)."""
-    with _no_gc():
+    with no_gc():
         return gather(as_of=as_of, policy=policy, member_ids=member_ids, with_identity=False)[1]
 
 
@@ -265,6 +265,10 @@ class ExplainedOutcome:
             explained = rules.evaluate(self._record, self._as_of, self._policy)
             self._reasons = explained.reasons + self.decision.reasons  # + the quota's reason
         return self._reasons
+
+    def forget(self) -> None:
+        """Drop the built explanation (a streaming writer keeps memory flat); it is rebuilt if read again."""
+        self._reasons = None
 
     def _key(self):
         return (self.outcome, self.grade, self.target_grade, self.reasons, self.policy_version, self.decided_by,
@@ -348,7 +352,7 @@ def outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | None = None,
     The number of queries does not depend on the number of members.
     """
     policy = _resolve(as_of, policy)
-    with _no_gc():
+    with no_gc():
         return _outcomes(as_of=as_of, policy=policy, member_ids=member_ids)
 
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from auxpost.grading.exports import outcomes_workbook
-from auxpost.grading.selectors import outcomes_compute
+from auxpost.grading.selectors import no_gc, outcomes_compute
 from auxpost.policy.selectors import PolicyNotFound, policy_by_version, policy_in_force
 
 
@@ -54,30 +54,58 @@ class Command(BaseCommand):
             bundle = policy_by_version(policy) if policy else policy_in_force(day)
         except PolicyNotFound as exc:
             raise CommandError(exc.message) from None
+        stream = self.stdout._out
+        buffer = getattr(stream, "buffer", None)
+        if output is None and fmt == "xlsx" and (buffer is None or getattr(stream, "isatty", lambda: False)()):
+            raise CommandError(_("--format xlsx writes a workbook: give --output FILE.xlsx or redirect the output."))
+        try:
+            target = Path(output).open("wb") if output else None
+        except OSError as exc:
+            raise CommandError(_("Could not write %(path)s: %(error)s") % {"path": output,
+                                                                           "error": exc.strerror}) from None
+        try:
+            with no_gc():  # millions of short strings and reason objects, none of them in a cycle
+                count = self._render(day, bundle, fmt, target or buffer or _TextSink(stream))
+        except OSError as exc:
+            raise CommandError(_("Could not write %(path)s: %(error)s") % {"path": output or "stdout",
+                                                                           "error": exc.strerror}) from None
+        finally:
+            if target is not None:
+                target.close()
+        if output:
+            self.stderr.write(_("%(n)s members evaluated on %(date)s (policy %(version)s), written to %(path)s.") % {
+                "n": count, "date": day.isoformat(), "version": bundle.version, "path": output})
+
+    def _render(self, day, bundle, fmt, out) -> int:
+        """Write the outcomes to the binary stream ``out``; JSON is streamed one object a line (each
+        dumps() in the C encoder), and each member's explanation is dropped once written, so memory
+        does not hold 100,000 explanations at once."""
         outcomes = outcomes_compute(as_of=day, policy=bundle)
         if fmt == "json":
-            # One object a line; each dumps() runs in the C encoder (``indent`` would use the Python one).
-            lines = ",\n".join(json.dumps(m.as_json(), ensure_ascii=False) for m in outcomes)
-            data = (f"[\n{lines}\n]\n" if outcomes else "[]\n").encode()
+            out.write(b"[" if outcomes else b"[]\n")
+            last = len(outcomes) - 1
+            for i, m in enumerate(outcomes):
+                text = json.dumps(m.as_json(), ensure_ascii=False)
+                out.write(("\n" + text + ("," if i < last else "\n]\n")).encode())
+                forget = getattr(m.outcome, "forget", None)
+                if forget is not None:
+                    forget()
         else:
             buf = io.BytesIO()
             outcomes_workbook(outcomes, as_of=day, policy=bundle).save(buf)
-            data = buf.getvalue()
-        if output:
-            try:
-                Path(output).write_bytes(data)
-            except OSError as exc:
-                raise CommandError(_("Could not write %(path)s: %(error)s") % {"path": output,
-                                                                               "error": exc.strerror}) from None
-            self.stderr.write(_("%(n)s members evaluated on %(date)s (policy %(version)s), written to %(path)s.") % {
-                "n": len(outcomes), "date": day.isoformat(), "version": bundle.version, "path": output})
-            return
-        stream = self.stdout._out
-        buffer = getattr(stream, "buffer", None)
-        if fmt == "xlsx" and (buffer is None or getattr(stream, "isatty", lambda: False)()):
-            raise CommandError(_("--format xlsx writes a workbook: give --output FILE.xlsx or redirect the output."))
-        if buffer is not None:
-            buffer.write(data)
-            buffer.flush()
-        else:
-            stream.write(data.decode())
+            out.write(buf.getvalue())
+        out.flush()
+        return len(outcomes)
+
+
+class _TextSink:
+    """A binary-write adapter for a text stream without a buffer (e.g. call_command(stdout=StringIO()))."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data.decode())
+
+    def flush(self) -> None:
+        self.stream.flush()
