@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from auxpost.audit.services import audit_record
 from auxpost.grading.exports import outcomes_workbook
 from auxpost.grading.selectors import no_gc, outcomes_compute
 from auxpost.policy.selectors import PolicyNotFound, policy_by_version, policy_in_force
@@ -72,6 +73,13 @@ class Command(BaseCommand):
         finally:
             if target is not None:
                 target.close()
+        # §11 names with ID numbers left the system: a logged personal-data export (the only write).
+        audit_record(
+            actor=None, action="export", object_type="grading.outcome", object_repr=f"职级评定测算 {day.isoformat()}",
+            summary=f"evaluate --as-of {day.isoformat()}: {count} rows ({fmt}) to {output or 'standard output'}",
+            after={"as_of": day.isoformat(), "rows": count, "format": fmt, "output": output or "",
+                   "policy_version": bundle.version},
+        )
         if output:
             self.stderr.write(_("%(n)s members evaluated on %(date)s (policy %(version)s), written to %(path)s.") % {
                 "n": count, "date": day.isoformat(), "version": bundle.version, "path": output})
