@@ -177,6 +177,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a choice field called "kind"; each set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "auxpost.org.models.UnitKind",
+        "BasicRecordKindEnum": "auxpost.grading.models.RecordKind",
+        "CommendationLevelEnum": "auxpost.grading.models.CommendationLevel",
+    },
 }
 
 LOGGING = {

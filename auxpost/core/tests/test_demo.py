@@ -233,7 +233,7 @@ def test_generate_members_is_deterministic_fast_and_unique():
     ("squadron1", "第一中队"),
     ("squadron2", "第二中队"),
     ("hrco", "在册人员"),
-    ("assessor", "分配给您的考核任务"),
+    ("assessor", "委托本机构的进行中考核批次"),
     ("member1", "第一中队/第一小队"),
 ])
 def test_every_demo_login_reaches_its_own_home_page(demo, client, username, expect):
