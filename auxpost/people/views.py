@@ -121,6 +121,9 @@ def _render_detail(request, member, *, is_me: bool):
         "masked": not view.reveals(member),
         "can_edit": member.status != MemberStatus.SEPARATED and can_edit(request.user, member),
         "warning_days": CERT_EXPIRY_WARNING_DAYS,
+        # §6.1 the member's basic-requirement records (the grading app checks access again).
+        "show_records": not is_me and scope.has_role(request.user, Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU,
+                                                     Role.HR_COMPANY, Role.LINE_MANAGER),
     })
 
 

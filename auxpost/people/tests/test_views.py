@@ -291,3 +291,13 @@ def test_editor_with_a_unit_scope_is_offered_only_its_units(district, client_for
     r = c.post(url("people:create"), form_data(district))  # squadron 1's team: not a choice
     assert r.status_code == 200 and "unit" in r.context["form"].errors
     assert c.get(url("people:edit", district.m1.pk)).status_code == 404
+
+
+def test_member_page_links_to_basic_records_for_managers_only(district, client_for):
+    """§6.1 the roster page leads to a member's basic-requirement records; a member sees their path."""
+    url = f"/people/{district.m1.pk}/"
+    records = f"/grading/members/{district.m1.pk}/records/"
+    assert records in client_for(district.bureau_user).get(url).content.decode()
+    assert records in client_for(district.squadron1).get(url).content.decode()
+    own = client_for(district.member1).get("/people/me/").content.decode()
+    assert records not in own and "/grading/me/" in own
