@@ -69,7 +69,7 @@ def load_history(*, today: dt.date, seed: int, bureau: Unit, by=None) -> Counter
     quality = {m.pk: rng.gauss(0, 1) for m in members}
 
     with transaction.atomic():
-        points_rows, result_rows, score_rows = [], [], []
+        points_rows, result_rows, score_rows, month_rows = [], [], [], []
         rounds: dict[tuple[int, int], SkillsRound] = {}
         for year in years:
             for batch in (1, 2):
@@ -95,6 +95,13 @@ def load_history(*, today: dt.date, seed: int, bureau: Unit, by=None) -> Counter
                         components={k: str(v) for k, v in comps.items()}, composite=composite,
                         source=ScoreSource.IMPORTED, entered_at=now))
                 monthly = _q(_clip(86 + 5 * q + rng.gauss(0, 2)))
+                # The months scored outside the system, imported as totals (their mean is the
+                # result's monthly mean, so recomputing the year reproduces the imported result).
+                for month in range(1, 13):
+                    first = dt.date(year, month, 1)
+                    if first >= dt.date(m.hire_date.year, m.hire_date.month, 1):
+                        month_rows.append(MonthlyScore(member=m, month=first, total=monthly,
+                                                       source=ScoreSource.IMPORTED, scored_at=now))
                 skills_mean = sum(skills) / len(skills)
                 composite = _q(float(Decimal("0.4") * monthly + Decimal("0.4") * skills_mean
                                      + Decimal("0.2") * min(Decimal(pts), Decimal(100))))
@@ -106,6 +113,8 @@ def load_history(*, today: dt.date, seed: int, bureau: Unit, by=None) -> Counter
         AnnualPoints.objects.bulk_create(points_rows, batch_size=2000)
         SkillsScore.objects.bulk_create(score_rows, batch_size=2000)
         AnnualResult.objects.bulk_create(result_rows, batch_size=2000)
+        MonthlyScore.objects.bulk_create(month_rows, batch_size=2000)
+        created["monthly scores"] += len(month_rows)
         created["annual points"] += len(points_rows)
         created["skills scores"] += len(score_rows)
         created["annual results"] += len(result_rows)
@@ -177,16 +186,30 @@ def _this_year(members, quality, rng, today, now, bureau) -> Counter:
     MonthlyScore.objects.bulk_create(cards, batch_size=2000)
     created["monthly scores"] += len(cards)
 
+    # This year's 集中考核: batch 1 done (scored by the demo assessor, closed); batch 2 commissioned
+    # from it for 第一中队 and in progress — most candidates scored, some still waiting.
     assessor = Organisation.objects.filter(kind=OrganisationKind.ASSESSOR).order_by("pk").first()
     if assessor is not None:
-        rnd = SkillsRound.objects.create(year=today.year, batch=1, name=f"{today.year}年第1批集中考核",
-                                         assessor=assessor, status=RoundStatus.OPEN, policy_version="1",
-                                         created_at=now)
         squadron = Unit.objects.filter(path__startswith=bureau.path, kind=UnitKind.SQUADRON).order_by(
             "sort_order", "pk").first()
-        candidates = [m for m in members if squadron is not None and m.unit.path.startswith(squadron.path)]
-        SkillsScore.objects.bulk_create([SkillsScore(round=rnd, member=m, year=today.year) for m in candidates])
-        created["skills round candidates"] += len(candidates)
+        scores = []
+        for batch, status in ((1, RoundStatus.CLOSED), (2, RoundStatus.OPEN)):
+            rnd = SkillsRound.objects.create(year=today.year, batch=batch, name=f"{today.year}年第{batch}批集中考核",
+                                             assessor=assessor, status=status, policy_version="1", created_at=now)
+            candidates = [m for m in members if batch == 1 or (
+                squadron is not None and m.unit.path.startswith(squadron.path))]
+            for i, m in enumerate(candidates):
+                if batch == 2 and i % 5 == 0:
+                    scores.append(SkillsScore(round=rnd, member=m, year=today.year))
+                    continue
+                comps = {c.code: _q(_clip(82 + 6 * quality[m.pk] + rng.gauss(0, 5)))
+                         for c in ASSESSMENT.skills_components}
+                scores.append(SkillsScore(round=rnd, member=m, year=today.year,
+                                          components={k: str(v) for k, v in comps.items()},
+                                          composite=skills_composite(comps, ASSESSMENT), source=ScoreSource.ENTERED,
+                                          entered_at=now))
+        SkillsScore.objects.bulk_create(scores, batch_size=2000)
+        created["skills round candidates"] += len(scores)
     return created
 
 
