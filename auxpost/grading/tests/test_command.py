@@ -127,3 +127,27 @@ def test_console_script_exits_1_with_a_message_and_no_traceback(tmp_path):
     ok = subprocess.run([str(AUXPOST), "evaluate", "--as-of", "2026-03-01"], env=env, capture_output=True,
                         text=True, timeout=120)
     assert ok.returncode == 0 and json.loads(ok.stdout) == []
+
+
+def test_fast_json_writer_matches_json_dumps_byte_for_byte(district):
+    """The command's writer is a faster ``json.dumps(as_json())``: same text for real outcomes, for a
+    quota rank and for strings that need escaping."""
+    import datetime as dt
+
+    from auxpost.grading import rules
+    from auxpost.grading.management.commands.evaluate import member_json
+    from auxpost.grading.selectors import MemberOutcome, outcomes_compute
+
+    make_promotable(district.m1)
+    odd = MemberOutcome(
+        member_id=1, id_number='51"0\\1', name="李\n一\t", unit="大队/\u2028中队", unit_id=1, grade=2,
+        grade_effective_date=dt.date(2020, 1, 1),
+        outcome=rules.Outcome(outcome=rules.PROMOTE, grade=2, target_grade=1, quota_rank=3, policy_version="1",
+                              decided_by="区委编办",
+                              reasons=(rules.Reason('名额"', "≤10人", "名额内（排名第3）", True),
+                                       rules.Reason("x", "y\\", "", False))))
+    outcomes = [*outcomes_compute(as_of=dt.date(2026, 3, 1)), odd]
+    memo: dict = {}
+    for m in outcomes:
+        assert member_json(m, memo) == json.dumps(m.as_json(), ensure_ascii=False)
+    assert memo  # requirement texts were reused across members

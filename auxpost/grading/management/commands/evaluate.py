@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -92,8 +92,9 @@ class Command(BaseCommand):
         if fmt == "json":
             out.write(b"[" if outcomes else b"[]\n")
             last = len(outcomes) - 1
+            memo: dict = {}
             for i, m in enumerate(outcomes):
-                text = json.dumps(m.as_json(), ensure_ascii=False)
+                text = member_json(m, memo)
                 out.write(("\n" + text + ("," if i < last else "\n]\n")).encode())
                 forget = getattr(m.outcome, "forget", None)
                 if forget is not None:
@@ -104,6 +105,25 @@ class Command(BaseCommand):
             out.write(buf.getvalue())
         out.flush()
         return len(outcomes)
+
+
+def member_json(m, memo: dict) -> str:
+    """``json.dumps(m.as_json(), ensure_ascii=False)``, byte for byte (tested), about three times as
+    fast: a requirement and its required value repeat across members, so their encoded text is
+    kept in ``memo`` and only the member's own values are encoded (by the C string encoder)."""
+    o = m.outcome
+    parts = []
+    for r in o.reasons:
+        key = (r.requirement, r.required)
+        head = memo.get(key)
+        if head is None:
+            head = memo[key] = (f'{{"requirement": {encode_basestring(r.requirement)}, '
+                                f'"required": {encode_basestring(r.required)}, "actual": ')
+        parts.append(head + encode_basestring(r.actual) + (', "met": true}' if r.met else ', "met": false}'))
+    rank = "null" if o.quota_rank is None else str(int(o.quota_rank))
+    return (f'{{"id_number": {encode_basestring(m.id_number)}, "name": {encode_basestring(m.name)}, '
+            f'"unit": {encode_basestring(m.unit)}, "grade": {int(o.grade)}, "outcome": {encode_basestring(o.outcome)}, '
+            f'"target_grade": {int(o.target_grade)}, "quota_rank": {rank}, "reasons": [{", ".join(parts)}]}}')
 
 
 class _TextSink:
