@@ -185,16 +185,22 @@ WENJIANG_DEFAULT = GradePolicy(
 # ---------------------------------------------------------------------------------------------
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(d: date, months: int) -> date:
     """``d`` plus ``months`` calendar months; a day missing in the target month becomes its last day."""
     total = d.year * 12 + (d.month - 1) + months
     year, month0 = divmod(total, 12)
     month = month0 + 1
-    if month == 12:
-        last = 31
-    else:
-        last = (date(year, month + 1, 1) - date(year, month, 1)).days
-    return date(year, month, min(d.day, last))
+    day = d.day
+    if day > 28:  # only the 29th–31st can fall off the end of a month
+        if month == 2:
+            last = 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28
+        else:
+            last = _MONTH_DAYS[month - 1]
+        day = min(day, last)
+    return date(year, month, day)
 
 
 def whole_months_between(start: date, end: date) -> int:

@@ -424,3 +424,19 @@ def test_reason_text_reads_like_the_spec_example():
 def test_invalid_grade_is_refused():
     with pytest.raises(ValueError):
         evaluate(passing(6), AS_OF)
+
+
+def test_add_months_agrees_with_the_calendar_for_every_day_of_four_years():
+    """add_months clamps to the month's last day exactly as the calendar says (leap years included)."""
+    import calendar
+    from datetime import timedelta
+
+    from auxpost.grading.rules import add_months
+
+    start = date(1999, 1, 1)
+    for i in range(4 * 366):
+        d = start + timedelta(days=i)
+        for months in (-25, -12, -1, 0, 1, 11, 12, 13, 48):
+            total = d.year * 12 + d.month - 1 + months
+            year, month = total // 12, total % 12 + 1
+            assert add_months(d, months) == date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
