@@ -156,6 +156,14 @@ class _PersonSpec(ImportSpec):
         return errors
 
 
+#: The two columns every template of this app opens with (§12): who the row is about.
+IDENTITY_COLUMNS = (
+    Column("身份证号", True, gettext_lazy("18-character resident ID number of a member."), "510115199005171230", 22,
+           text=True),
+    Column("姓名", True, gettext_lazy("Must match the member's name."), "张三", 10),
+)
+
+
 # --- 集中考核成绩 ----------------------------------------------------------------------------------
 
 
@@ -165,9 +173,7 @@ class SkillsSpec(_PersonSpec):
     sheet_title = "集中考核成绩"
     filename = "集中考核成绩导入模板.xlsx"
     columns = (
-        Column("身份证号", True, gettext_lazy("18-character resident ID number of a member."), "510115199005171230", 22,
-               text=True),
-        Column("姓名", True, gettext_lazy("Must match the member's name."), "张三", 10),
+        *IDENTITY_COLUMNS,
         Column("年度", True, gettext_lazy("Year of the assessment, e.g. 2025."), "2025", 8),
         Column("批次", True, gettext_lazy("Batch within the year: 1, 2, …"), "1", 8),
         Column("法律法规", False, gettext_lazy("Law and regulations score, 0–100."), "85", 10),
@@ -291,9 +297,7 @@ class MonthlySpec(_PersonSpec):
     sheet_title = "月度考核"
     filename = "月度考核导入模板.xlsx"
     columns = (
-        Column("身份证号", True, gettext_lazy("18-character resident ID number of a member."), "510115199005171230", 22,
-               text=True),
-        Column("姓名", True, gettext_lazy("Must match the member's name."), "张三", 10),
+        *IDENTITY_COLUMNS,
         Column("年月", True, gettext_lazy("The month, e.g. 2026-03 or 2026年3月."), "2026-03", 10),
         Column("得分", True, gettext_lazy("The month's total, 0–100."), "95", 8),
     )
@@ -369,9 +373,7 @@ class ResultsSpec(_PersonSpec):
     sheet_title = "年度考核结果"
     filename = "年度考核结果导入模板.xlsx"
     columns = (
-        Column("身份证号", True, gettext_lazy("18-character resident ID number of a member."), "510115199005171230", 22,
-               text=True),
-        Column("姓名", True, gettext_lazy("Must match the member's name."), "张三", 10),
+        *IDENTITY_COLUMNS,
         Column("年度", True, gettext_lazy("Year of the result, e.g. 2024."), "2024", 8),
         Column("综合得分", True, gettext_lazy("Composite score, 0–100."), "86.5", 10),
         Column("考核等次", True, gettext_lazy(

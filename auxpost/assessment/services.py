@@ -7,6 +7,7 @@ caller without the right with ``PermissionDenied``; pages and the API check scop
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -278,10 +279,10 @@ def skills_round_create(*, year: int, batch: int, name: str, assessor: Organisat
 def round_policy(rnd: SkillsRound) -> PolicyBundle:
     """The policy a round's composites use: the version it was created under."""
     if rnd.policy_version:
-        try:
+        # A round records a published version, which can never be removed; a round without one
+        # (imported history) uses the version in force at the end of its year.
+        with contextlib.suppress(PolicyNotFound):
             return policy_by_version(rnd.policy_version)
-        except PolicyNotFound:
-            pass
     return _policy(dt.date(rnd.year, 12, 31), "year")
 
 
