@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("auxpost.points.api_urls")),
     path("", include("auxpost.assessment.api_urls")),
     path("", include("auxpost.grading.api_urls")),
+    path("", include("auxpost.workcal.api_urls")),
+    path("", include("auxpost.evaluation.api_urls")),
+    path("", include("auxpost.incentives.api_urls")),
 ]

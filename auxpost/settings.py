@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "auxpost.points",
     "auxpost.assessment",
     "auxpost.grading",
+    "auxpost.workcal",
+    "auxpost.evaluation",
+    "auxpost.incentives",
 ]
 
 MIDDLEWARE = [

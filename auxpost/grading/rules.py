@@ -151,6 +151,8 @@ class GradePolicy:
     early_promotion_allowed: bool = True
     early_promotion_min_level: str = "city"
     early_promotion_years_waived: int = 1
+    #: §8.4 The 公示 public notice of a round's decisions runs at least this many working days.
+    publicity_working_days: int = 5
 
     def requirement_for(self, grade: int) -> GradeRequirement:
         for req in self.requirements:

@@ -117,7 +117,7 @@ _GRADE_LABELS = {
     "demote_on_fail": "不合格即降级", "demote_consecutive_basic": "连续基本合格降级年数",
     "demote_points_below": "降级积分线", "separation_consecutive_fail": "连续不合格退回年数",
     "early_promotion_allowed": "允许表彰提前晋级", "early_promotion_min_level": "提前晋级的最低表彰级别",
-    "early_promotion_years_waived": "表彰可减免的年限",
+    "early_promotion_years_waived": "表彰可减免的年限", "publicity_working_days": "公示工作日数",
 }
 
 
@@ -185,7 +185,7 @@ def check_grade(policy: GradePolicy) -> None:
     for name, low, high in (("promotion_age_margin_months", 0, 240), ("sanction_lookback_months", 0, 240),
                             ("quota_grades_2_and_1_percent", 0, 100), ("quota_grade_1_percent", 0, 100),
                             ("demote_consecutive_basic", 0, 10), ("separation_consecutive_fail", 0, 10),
-                            ("early_promotion_years_waived", 0, 10)):
+                            ("early_promotion_years_waived", 0, 10), ("publicity_working_days", 5, 30)):
         value = getattr(policy, name)
         if not _is_int(value) or not low <= value <= high:
             bad_setting(name, f"必须为{low}到{high}之间的整数")
