@@ -17,6 +17,10 @@ Readings of SPEC §6 this module had to decide:
   demotion trigger at 五级 keeps the grade with 待岗 retraining.
 * Quotas count holders *after* this round's demotions; a 二级→一级 promotion does not change the
   二级+一级 total. Full ties are broken by input order (stable).
+* §8.4a 首次定级 (``initial_grade``, ``rank_initial_for_quota``): the highest grade reached by
+  climbing from 五级 one step at a time, years counted cumulatively from the hire date, each
+  step's record judged over its own last-N-years window; the imported grade is disregarded; an
+  over-quota 一级 competes for 二级, an over-quota 二级 gets 三级 (details in their docstrings).
 """
 
 from __future__ import annotations
@@ -324,7 +328,8 @@ class Outcome:
     """§8.3 The computed outcome for one member, with its explanation."""
 
     outcome: str
-    grade: int
+    #: The current grade; ``None`` for a member without one (§8.4a initial grading only).
+    grade: int | None
     target_grade: int
     reasons: tuple[Reason, ...]
     policy_version: str
@@ -410,6 +415,16 @@ def _promotion_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy
     reasons.append(Reason(REQ_EDUCATION, EDUCATION_MIN_LABEL[req.min_education],
                           EDUCATION_LABEL.get(record.education, "未登记"),
                           have is not None and have >= EDUCATION_RANK[req.min_education]))
+    reasons += _window_reasons(record, req, n, as_of)
+    reasons.append(_age_reason(record, as_of, policy))
+    reasons += _basic_reasons(record, as_of, policy)
+    return reasons, n
+
+
+def _window_reasons(record: CandidateRecord, req: GradeRequirement, n: int, as_of: date) -> list[Reason]:
+    """§6.2 The requirements of ``req`` judged on the record over the last ``n`` complete calendar
+    years (points average and floor, results, 优秀 count) and the last year's skills score."""
+    reasons: list[Reason] = []
 
     # Points over the last N complete calendar years.
     years = list(range(as_of.year - n, as_of.year))
@@ -450,16 +465,24 @@ def _promotion_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy
         reasons.append(Reason(REQ_SKILLS, f"{last} 集中考核平均 ≥{_fmt(req.skills_min)}",
                               f"缺 {last} 年记录", False))
 
-    # Age: at least the margin away from statutory retirement.
+    return reasons
+
+
+def _age_reason(record: CandidateRecord, as_of: date, policy: GradePolicy) -> Reason:
+    """§6.2 Age: a promotion candidate is at least the margin away from statutory retirement."""
     ret = statutory_retirement_date(record.birth_date, record.sex, record.original_retirement_age)
     left = whole_months_between(as_of, ret.date)
-    reasons.append(Reason(
+    return Reason(
         REQ_AGE, f"距法定退休 ≥{_years_months(policy.promotion_age_margin_months)}",
         f"{_years_months(left)}（法定退休 {ret.label}，{ret.date.isoformat()}）",
         add_months(as_of, policy.promotion_age_margin_months) <= ret.date,
-    ))
+    )
 
-    # §6.1 Basic requirements.
+
+def _basic_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy) -> list[Reason]:
+    """§6.1 The basic requirements: no sanction in the look-back window, no failed health check, no
+    negative 思想政治 / 行为标准 attestation (no negative record counts as met, to be confirmed)."""
+    reasons: list[Reason] = []
     since = add_months(as_of, -policy.sanction_lookback_months)
     recent = sorted(d for d in record.sanctions if since < d <= as_of)
     if recent:
@@ -477,7 +500,7 @@ def _promotion_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy
             reasons.append(Reason(name, "无负面记录", "有负面记录", False))
         else:
             reasons.append(Reason(name, "无负面记录", f"无负面记录（{TO_BE_CONFIRMED}）", True))
-    return reasons, n
+    return reasons
 
 
 def _band_of(record: CandidateRecord, year: int) -> str | None:
@@ -726,4 +749,221 @@ def rank_for_quota(
     apply(to_1, slots_1, f"一级 {policy.quota_grade_1_percent}%", cap_1)
     slots_2 = cap_12 - holders_12
     apply(to_2, slots_2, f"二级+一级 {policy.quota_grades_2_and_1_percent}%", cap_12)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# §8.4a 首次定级 (initial grading)
+# ---------------------------------------------------------------------------------------------
+
+INITIAL = "initial"
+#: ``CandidateRecord.grade`` of a member on the roster who holds no grade yet. Only the initial
+#: grading accepts it (``evaluate`` refuses any grade outside 1..5); its outcome's ``grade`` is None.
+UNGRADED = 0
+
+REQ_SERVICE = "累计任职年限（自入职）"
+REQ_IMPORTED = "原等级"
+REQ_INITIAL = "首次定级"
+
+
+def _step(grade: int, name: str) -> str:
+    """A requirement name of one step of the climb: "四级·学历"."""
+    return f"{GRADE_LABEL[grade]}·{name}"
+
+
+def step_years(record: CandidateRecord, req: GradeRequirement) -> int:
+    """§6.2 The years the step into ``req.grade`` asks in the grade below, before any commendation
+    waiver (the 本科+ shortcut of 四级 applies by education)."""
+    base = req.years_in_grade
+    if (req.shortcut_education and req.shortcut_years is not None
+            and EDUCATION_RANK.get(record.education, 0) >= EDUCATION_RANK[req.shortcut_education]):
+        base = min(base, req.shortcut_years)
+    return base
+
+
+def initial_commendation(record: CandidateRecord, as_of: date, policy: GradePolicy) -> tuple[date, str] | None:
+    """§6.2 / §8.4a The commendation that waives years in the initial grading: as in the annual rule
+    (市级 or higher by default, dated within the evaluation year: 1 January of the last complete year
+    up to ``as_of``), with the hire date in place of the grade's effective date."""
+    if not record.commendation_levels or not policy.early_promotion_allowed or policy.early_promotion_years_waived <= 0:
+        return None
+    floor = COMMENDATION_RANK[policy.early_promotion_min_level]
+    start = max(date(as_of.year - 1, 1, 1), record.hire_date)
+    hits = [(d, lvl) for d, lvl in record.commendation_levels
+            if COMMENDATION_RANK.get(lvl, 0) >= floor and start <= d <= as_of]
+    return min(hits) if hits else None
+
+
+def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT) -> Outcome:
+    """§8.4a 首次定级: the highest grade the member's whole record supports on ``as_of``.
+
+    The rule, step by step (every step is explained, requirement by requirement):
+
+    * **五级** (entry, §6.2): education at least ``entry_min_education`` and the §6.1 basic
+      requirements (no sanction in the look-back window, no failed health check, no negative
+      思想政治 / 行为标准 attestation). Every member on the roster must hold exactly one grade
+      (§4.3), so a member who misses an entry requirement is still graded 五级, with the missed
+      requirement shown (met = false) and the climb stops there: the record does not support more.
+    * **The climb**: from 五级 the member rises one grade at a time — 四级, 三级, 二级, 一级 — while
+      the record supports the next step; the first step not supported ends the climb (the steps
+      above are not judged, so a grade is never reached by skipping one).
+    * **Years**: the years in the lower grade are counted cumulatively from the hire date. Step t
+      needs its own N_t (§6.2: 四级 2, 本科+ 1; 三级 3; 二级 3; 一级 4 by default); step t is
+      reachable when the member was hired at least N_4 + … + N_t years before ``as_of`` (默认: 四级
+      ≥2 years since hire, 三级 ≥5, 二级 ≥8, 一级 ≥12). A 市级-or-higher commendation of the
+      evaluation year (as in the annual rule, dated on/after the hire date) waives its years ONCE
+      from that cumulative total (never below 1 year) and shortens every step's window as the annual
+      rule shortens N (never below 1 year).
+    * **Record windows**: each step's points (average and floor), annual results, 优秀 count are
+      judged over the last N_t complete calendar years before ``as_of`` — the window the annual
+      rule would use today — and the skills score on the last complete year. This is the simplest
+      defensible reading: a grade is given only on evidence the member would need to reach it in
+      an annual round now, and records from before the standard was adopted (usually not kept) are
+      never needed. A missing year fails the step that needs it.
+    * **Age, sanctions, health** block as in a promotion (§6.2 age margin, §6.1 basic requirements),
+      so one of them failing keeps the member at 五级. They do not change from step to step, so
+      the explanation shows them once: the basic requirements under 五级, the age under 四级.
+    * **The imported grade is disregarded**: the initial grading is the first grading, so it sets the
+      grade the record supports whether that is above or below a grade entered before; the
+      imported grade is shown for reference (``grade`` of the outcome; None when there was none).
+    * No demotion or separation is judged here (that is the annual round's job, §6.2 / §7.4).
+
+    Quotas (二级 + 一级, 一级) are applied afterwards by ``rank_initial_for_quota``. ``decided_by``
+    follows the resulting grade (§8.1).
+    """
+    if record.grade not in GRADE_LABEL and record.grade != UNGRADED:
+        raise ValueError(f"grade must be 1..5 or UNGRADED (0), not {record.grade!r}")
+    current = record.grade if record.grade in GRADE_LABEL else None
+    reasons: list[Reason] = []
+    if current is not None:
+        reasons.append(Reason(REQ_IMPORTED, "首次定级按记录重新确定，不以原等级为准",
+                              f"{GRADE_LABEL[current]}（自 {record.grade_effective_date.isoformat()}）", True))
+
+    # 五级: the entry requirements.
+    have = EDUCATION_RANK.get(record.education)
+    entry = [Reason(REQ_EDUCATION, EDUCATION_MIN_LABEL[policy.entry_min_education],
+                    EDUCATION_LABEL.get(record.education, "未登记"),
+                    have is not None and have >= EDUCATION_RANK[policy.entry_min_education])]
+    entry += _basic_reasons(record, as_of, policy)
+    reasons += [replace(r, requirement=_step(5, r.requirement)) for r in entry]
+    target = 5
+    if all(r.met for r in entry):
+        commendation = initial_commendation(record, as_of, policy)
+        waived = policy.early_promotion_years_waived if commendation is not None else 0
+        cumulative = 0
+        parts: list[str] = []
+        for grade in sorted((r.grade for r in policy.requirements), reverse=True):
+            req = policy.requirement_for(grade)
+            base = step_years(record, req)
+            cumulative += base
+            need = max(1, cumulative - waived)
+            n = max(1, base - waived)
+            part = f"{GRADE_LABEL[req.from_grade]}{base}年"
+            if base != req.years_in_grade:
+                part += f"（{EDUCATION_MIN_LABEL[req.shortcut_education]}）"
+            parts.append(part)
+            required = f"≥{need}年（逐级累计：{'+'.join(parts)}）"
+            if commendation is not None and need < cumulative:
+                required += (f"（{COMMENDATION_LABEL.get(commendation[1], commendation[1])}表彰 "
+                             f"{commendation[0].isoformat()} 减免{cumulative - need}年，原≥{cumulative}年）")
+            step = [Reason(REQ_SERVICE, required,
+                           f"{_years_months(whole_months_between(record.hire_date, as_of))}"
+                           f"（入职 {record.hire_date.isoformat()}）",
+                           add_months(record.hire_date, 12 * need) <= as_of),
+                    Reason(REQ_EDUCATION, EDUCATION_MIN_LABEL[req.min_education],
+                           EDUCATION_LABEL.get(record.education, "未登记"),
+                           have is not None and have >= EDUCATION_RANK[req.min_education])]
+            step += _window_reasons(record, req, n, as_of)
+            if not parts[1:]:  # the same on every step: judged once, on the first step above 五级
+                step.append(_age_reason(record, as_of, policy))
+            reasons += [replace(r, requirement=_step(grade, r.requirement)) for r in step]
+            if not all(r.met for r in step):
+                break
+            target = grade
+        if target == 5:
+            summary = Reason(REQ_INITIAL, "记录逐级支持的最高等级", "五级（未达到四级的条件，见上）", True)
+        elif target == min(GRADE_LABEL):
+            summary = Reason(REQ_INITIAL, "记录逐级支持的最高等级", f"{GRADE_LABEL[target]}（最高等级）", True)
+        else:
+            summary = Reason(REQ_INITIAL, "记录逐级支持的最高等级",
+                             f"{GRADE_LABEL[target]}（未达到{GRADE_LABEL[target - 1]}的条件，见上）", True)
+    else:
+        summary = Reason(REQ_INITIAL, "花名册人员均须持有一个等级（§4.3）",
+                         "五级（五级基本条件未全部符合，见上；不再逐级晋升）", False)
+    reasons.append(summary)
+    return Outcome(outcome=INITIAL, grade=current, target_grade=target, reasons=tuple(reasons),
+                   policy_version=policy.version, decided_by=policy.decided_by(target))
+
+
+def _initial_rank_key(record: CandidateRecord, as_of: date) -> tuple:
+    last = as_of.year - 1
+    result = record.annual_results.get(last)
+    composite = result[1] if result else -math.inf
+    points = record.annual_points.get(last, -math.inf)
+    # Higher composite, higher points, longer service (earlier hire).
+    return (-composite, -points, record.hire_date)
+
+
+def rank_initial_for_quota(
+    candidates: Mapping[Hashable, tuple[CandidateRecord, Outcome]] | Sequence[tuple[Hashable, CandidateRecord, Outcome]],
+    *,
+    headcount: int,
+    as_of: date,
+    policy: GradePolicy = WENJIANG_DEFAULT,
+) -> dict[Hashable, Outcome]:
+    """§6.2 / §8.4a The 一级 and 二级+一级 quotas applied to an initial grading.
+
+    ``candidates`` are every member counted in ``headcount`` (key → (record, ``initial_grade``
+    outcome)). Nobody holds a grade before the first grading, so the whole quota is open:
+
+    1. Targets 一级 are ranked (last complete year's annual-result composite, then that year's
+       points, then the earlier hire date, then input order); the first ``一级 quota`` keep 一级
+       (never more than the 二级+一级 quota either). The others were supported up to 一级 step by
+       step, so they pass to the 二级 candidates with "名额已满".
+    2. Targets 二级 and the 一级 overflow are ranked together the same way; the places left in
+       the 二级+一级 quota (after the 一级 given) get 二级, the rest get 三级 — the highest grade
+       below within quota, which their record supports since the climb passed it.
+
+    Each ranked outcome gets a "名额" reason per pool it was ranked in and ``quota_rank`` = its
+    rank in the last pool (1-based); others keep ``None``. Limits: 一级 ≤ the 一级 quota and
+    一级 + 二级 ≤ the 二级+一级 quota, always.
+    """
+    items = list(candidates.items()) if isinstance(candidates, Mapping) else [(k, (r, o)) for k, r, o in candidates]
+    cap_12, cap_1 = quota_limits(headcount, policy)
+    cap_1 = min(cap_1, cap_12)
+    result: dict[Hashable, Outcome] = {}
+    pool_1, pool_2 = [], []
+    for i, (key, (record, outcome)) in enumerate(items):
+        result[key] = outcome
+        if outcome.target_grade == 1:
+            pool_1.append((_initial_rank_key(record, as_of), i, key))
+        elif outcome.target_grade == 2:
+            pool_2.append((_initial_rank_key(record, as_of), i, key))
+
+    label_1 = f"一级 {policy.quota_grade_1_percent}% ≤{cap_1}人"
+    pool_1.sort()
+    for rank, (rank_key, i, key) in enumerate(pool_1, start=1):
+        o = result[key]
+        if rank <= cap_1:
+            reason = Reason(_step(1, REQ_QUOTA), label_1, f"名额内（排名第{rank}）", True)
+            result[key] = replace(o, quota_rank=rank, reasons=o.reasons + (reason,))
+        else:
+            reason = Reason(_step(1, REQ_QUOTA), label_1, f"名额已满（排名第{rank}），按二级参加排名", False)
+            result[key] = replace(o, target_grade=2, quota_rank=rank, reasons=o.reasons + (reason,),
+                                  decided_by=policy.decided_by(2))
+            pool_2.append((rank_key, i, key))
+    granted_1 = min(len(pool_1), cap_1)
+
+    slots_2 = max(cap_12 - granted_1, 0)
+    label_2 = f"二级+一级 {policy.quota_grades_2_and_1_percent}% ≤{cap_12}人（二级可定 {slots_2} 人）"
+    pool_2.sort()
+    for rank, (_rank_key, _i, key) in enumerate(pool_2, start=1):
+        o = result[key]
+        if rank <= slots_2:
+            reason = Reason(_step(2, REQ_QUOTA), label_2, f"名额内（排名第{rank}）", True)
+            result[key] = replace(o, quota_rank=rank, reasons=o.reasons + (reason,))
+        else:
+            reason = Reason(_step(2, REQ_QUOTA), label_2, f"名额已满（排名第{rank}），定三级", False)
+            result[key] = replace(o, target_grade=3, quota_rank=rank, reasons=o.reasons + (reason,),
+                                  decided_by=policy.decided_by(3))
     return result
