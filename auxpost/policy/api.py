@@ -7,18 +7,19 @@ only for the staffing office and the administrator. Others get 403 on the list a
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
 from auxpost.policy.models import PolicyStatus, PolicyVersion
 from auxpost.policy.selectors import can_read, version_get_for, versions_visible_to
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
-    """One version: its label, dates, status and the grade (§6), assessment (§7) and points (§10)
-    policies as stored (decimals as strings)."""
+    """One version: its label, dates, status and the grade (§6), assessment (§7), points (§10) and
+    incentives (§9) policies as stored (decimals as strings)."""
 
     status = serializers.ChoiceField(choices=PolicyStatus.choices)
     based_on = serializers.SlugRelatedField(slug_field="version", read_only=True, allow_null=True)
@@ -26,12 +27,21 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
     assessment = serializers.JSONField(help_text="§7 assessment policy: indicators, components, weights, bands, "
                                                  "the 优秀 cap and vetoes.")
     points = serializers.JSONField(help_text="§10 points policy: annual_base, floor, ceiling and the rules.")
+    incentives = serializers.SerializerMethodField(
+        help_text="§9 incentives policy: monthly_allowance per grade (\"5\"…\"1\", RMB), bonus_base (RMB), "
+                  "grade_coefficients per grade and result_coefficients per band (excellent, pass, basic, fail); "
+                  "decimals as strings. Always the full document (a version stored without one reads as the "
+                  "SPEC defaults).")
 
     class Meta:
         model = PolicyVersion
         fields = ["version", "name", "effective_from", "status", "published_at", "based_on", "notes",
-                  "grade", "assessment", "points"]
+                  "grade", "assessment", "points", "incentives"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_incentives(self, pv) -> dict:
+        return incentives_to_dict(incentives_from_dict(pv.incentives, version=pv.version))
 
 
 VERSION_PARAM = OpenApiParameter("version", OpenApiTypes.STR, OpenApiParameter.PATH,

@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from auxpost.grading.rules import GRADE_LABEL
+from auxpost.grading.rules import GRADE_LABEL, GradePolicy
+from auxpost.incentives.rules import GRADES as GRADES_DOWN
+from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
 from auxpost.org.models import UnitKind
 from auxpost.people.models import Education
 from auxpost.policy.models import PolicyVersion
@@ -53,8 +55,9 @@ def _int(label, low=None, high=None, **kw):
     return forms.IntegerField(label=label, min_value=low, max_value=high, **kw)
 
 
-def _decimal(label, low=None, high=None, places=2, **kw):
-    return forms.DecimalField(label=label, min_value=low, max_value=high, max_digits=8, decimal_places=places, **kw)
+def _decimal(label, low=None, high=None, places=2, max_digits=8, **kw):
+    return forms.DecimalField(label=label, min_value=low, max_value=high, max_digits=max_digits,
+                              decimal_places=places, **kw)
 
 
 def _code_field():
@@ -125,6 +128,7 @@ class GradeSettingsForm(forms.Form):
     early_promotion_min_level = forms.ChoiceField(label=_("Early promotion: commendation level at least"),
                                                   choices=COMMENDATION_CHOICES)
     early_promotion_years_waived = _int(_("Early promotion: years in grade waived"), 0, 10)
+    publicity_working_days = _int(_("Public notice (公示): working days at least"), 5, 30)
 
 
 class IndicatorForm(forms.Form):
@@ -213,6 +217,51 @@ class PointsRuleForm(forms.Form):
         return value
 
 
+class IncentivesForm(forms.Form):
+    """§9 the monthly grade allowance per grade, the bonus base and the two sets of coefficients.
+
+    Field names are ``allowance_<grade>``, ``bonus_base``, ``coefficient_<grade>`` and
+    ``coefficient_<band>``; :meth:`document` turns them into the stored document."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for g in GRADES_DOWN:
+            self.fields[f"allowance_{g}"] = _decimal(
+                _("Monthly grade allowance, %(grade)s (RMB)") % {"grade": GRADE_LABEL[g]}, 0, 100000)
+        self.fields["bonus_base"] = _decimal(_("Annual bonus base (RMB)"), 0, 1000000, max_digits=10)
+        for g in GRADES_DOWN:
+            self.fields[f"coefficient_{g}"] = _decimal(
+                _("Bonus coefficient, %(grade)s") % {"grade": GRADE_LABEL[g]}, 0, 10, places=3)
+        for code, label in BAND_CHOICES:
+            self.fields[f"coefficient_{code}"] = _decimal(
+                _("Bonus coefficient, result %(band)s") % {"band": label}, 0, 10, places=3)
+
+    @staticmethod
+    def initial_from(document: dict) -> dict:
+        d = incentives_to_dict(incentives_from_dict(document)) if document is not None else {}
+        initial = {f"allowance_{g}": v for g, v in d.get("monthly_allowance", {}).items()}
+        initial["bonus_base"] = d.get("bonus_base")
+        initial |= {f"coefficient_{g}": v for g, v in d.get("grade_coefficients", {}).items()}
+        initial |= {f"coefficient_{b}": v for b, v in d.get("result_coefficients", {}).items()}
+        return initial
+
+    def document(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "monthly_allowance": {str(g): str(_dec(c[f"allowance_{g}"])) for g in GRADES_DOWN},
+            "bonus_base": str(_dec(c["bonus_base"])),
+            "grade_coefficients": {str(g): str(_dec(c[f"coefficient_{g}"])) for g in GRADES_DOWN},
+            "result_coefficients": {code: str(_dec(c[f"coefficient_{code}"])) for code, _l in BAND_CHOICES},
+        }
+
+    @staticmethod
+    def field_of(part: str) -> str | None:
+        """The input an error of the incentives codec belongs to (``monthly_allowance.4`` → allowance_4)."""
+        name, _dot, key = part.partition(".")
+        return {"monthly_allowance": f"allowance_{key}", "grade_coefficients": f"coefficient_{key}",
+                "result_coefficients": f"coefficient_{key}", "bonus_base": "bonus_base"}.get(name)
+
+
 # --- the whole edit page --------------------------------------------------------------------------
 
 
@@ -231,7 +280,9 @@ class PolicyForms:
             for grade in PROMOTION_GRADES
         ]
         self.grade_pairs = [(GRADE_LABEL[g], form) for g, form in zip(PROMOTION_GRADES, self.grade_rows, strict=True)]
-        self.grade_settings = GradeSettingsForm(data, prefix="grade", initial=g)
+        # A grade document stored before §8.4's 公示 setting existed reads as the rule's default.
+        self.grade_settings = GradeSettingsForm(data, prefix="grade", initial={
+            "publicity_working_days": GradePolicy.publicity_working_days} | g)
         self.indicators = IndicatorFormSet(data, prefix="ind", initial=a.get("monthly_indicators", []))
         self.components = ComponentFormSet(data, prefix="comp", initial=a.get("skills_components", []))
         self.assessment = AssessmentSettingsForm(data, prefix="asmt", initial=a | {
@@ -241,6 +292,7 @@ class PolicyForms:
         self.fixed_bands = [b for b in a.get("bands", []) if b["code"] == "fail"]
         self.points_settings = PointsSettingsForm(data, prefix="pts", initial=p)
         self.rules = [(r, PointsRuleForm(data, prefix=f"rule-{r['code']}", initial=r)) for r in p.get("rules", [])]
+        self.incentives = IncentivesForm(data, prefix="inc", initial=IncentivesForm.initial_from(pv.incentives))
         #: errors of a whole section (sums, orders) that belong to no single input
         self.section_errors: dict[str, list[str]] = {}
 
@@ -252,6 +304,7 @@ class PolicyForms:
         yield from (f for _b, f in self.bands)
         yield self.points_settings
         yield from (f for _r, f in self.rules)
+        yield self.incentives
 
     def is_valid(self) -> bool:
         ok = [f.is_valid() for f in self.all_forms()]
@@ -259,7 +312,7 @@ class PolicyForms:
         return all(ok)
 
     def documents(self) -> dict:
-        """The three documents with the submitted values (fields no form shows are kept as they were)."""
+        """The four documents with the submitted values (fields no form shows are kept as they were)."""
         g = copy.deepcopy(self.pv.grade)
         requirements = []
         for grade, form in zip(PROMOTION_GRADES, self.grade_rows, strict=True):
@@ -297,7 +350,7 @@ class PolicyForms:
         p["rules"] = [dict(r, name=edited[r["code"]]["name"].strip(), points=edited[r["code"]]["points"],
                            per_quantity=edited[r["code"]]["per_quantity"], unit=edited[r["code"]]["unit"].strip())
                       if r["code"] in edited else r for r in p.get("rules", [])]
-        return {"grade": g, "assessment": a, "points": p}
+        return {"grade": g, "assessment": a, "points": p, "incentives": self.incentives.document()}
 
     # -- service errors back onto the inputs ------------------------------------------------------
 
@@ -317,6 +370,12 @@ class PolicyForms:
             self._assessment_error(part, message)
         elif field == "points":
             self._points_error(part, message)
+        elif field == "incentives":
+            name = IncentivesForm.field_of(part)
+            if name in self.incentives.fields:
+                self._on(self.incentives, name, message)
+            else:
+                self._section("incentives", message)
         else:
             self._section("top", message)
 

@@ -1,6 +1,6 @@
 """§6, §7, §10 Policy versions: every (cfg) value of the standard, as data.
 
-A version holds the grade (§6), assessment (§7) and points (§10) policies as JSON documents
+A version holds the grade (§6), assessment (§7), points (§10) and incentives (§9) policies as JSON documents
 (see ``auxpost.policy.rules`` for the codec). Drafts are edited by the staffing office; once
 published a version is never rewritten (a database trigger-free rule enforced by the services
 and by ``save``): a change is a new version with a later effective date. Every computed result
@@ -27,6 +27,9 @@ class PolicyVersion(models.Model):
     grade = models.JSONField(_("grade policy"))
     assessment = models.JSONField(_("assessment policy"))
     points = models.JSONField(_("points policy"))
+    #: §9 incentives; an empty document means the SPEC defaults (version 1 predates the document and,
+    #: being published, is never rewritten). A new draft stores the full document.
+    incentives = models.JSONField(_("incentives policy"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -1,4 +1,4 @@
-"""§6.2, §7, §10 a policy version as the readable tables of the SPEC (for the detail page).
+"""§6.2, §7, §10, §9 a policy version as the readable tables of the SPEC (for the detail page).
 
 Numbers print without trailing zeros (85, 0.4, 15%); grade, education and band names are the
 rules' own Chinese labels, so the page reads like the standard's tables.
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from auxpost.grading.rules import BAND_LABEL, COMMENDATION_LABEL, EDUCATION_MIN_LABEL, GRADE_LABEL
+from auxpost.incentives.rules import BANDS, GRADES
 from auxpost.points.models import Source
 from auxpost.policy.rules import UNIT_LEVEL_LABEL, PolicyBundle
 
@@ -105,7 +106,19 @@ def grade_settings(bundle: PolicyBundle) -> list[Item]:
                           f"{GRADE_LABEL[1]} ≤{g.quota_grade_1_percent}%"),
         Item(_("Demotion"), "；".join(demotion)),
         Item(_("Early promotion"), early),
+        Item(_("Public notice (公示)"), _("at least %(days)s working days") % {"days": g.publicity_working_days}),
     ]
+
+
+def incentives_tables(bundle: PolicyBundle) -> dict:
+    """§9 per grade: the monthly allowance and the bonus coefficient; per result: the coefficient."""
+    inc = bundle.incentives
+    return {
+        "grades": [{"grade": GRADE_LABEL[g], "allowance": num(inc.allowance(g)),
+                    "coefficient": num(inc.grade_coefficient(g))} for g in GRADES],
+        "results": [Item(BAND_LABEL[b], num(inc.result_coefficient(b))) for b in BANDS],
+        "base": num(inc.bonus_base),
+    }
 
 
 def assessment_tables(bundle: PolicyBundle) -> dict:

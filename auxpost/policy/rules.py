@@ -23,6 +23,8 @@ from auxpost.grading.rules import (
     GradeRequirement,
 )
 from auxpost.grading.rules import WENJIANG_DEFAULT as GRADE_DEFAULT
+from auxpost.incentives.rules import DEFAULT as INCENTIVES_DEFAULT
+from auxpost.incentives.rules import IncentivesPolicy, incentives_from_dict
 from auxpost.points.rules import WENJIANG_DEFAULT as POINTS_DEFAULT
 from auxpost.points.rules import PointsPolicy, PointsRule
 
@@ -258,22 +260,27 @@ def points_from_dict(data: dict, *, version: str) -> PointsPolicy:
 
 @dataclass(frozen=True)
 class PolicyBundle:
-    """One policy version: the three rule policies that are in force together."""
+    """One policy version: the rule policies that are in force together (§6, §7, §10 and §9)."""
 
     version: str
     name: str
     grade: GradePolicy
     assessment: AssessmentPolicy
     points: PointsPolicy
+    #: §9 incentives; the SPEC defaults unless the version's document says otherwise.
+    incentives: IncentivesPolicy = INCENTIVES_DEFAULT
 
 
-def bundle_from_documents(*, version: str, name: str, grade: dict, assessment: dict, points: dict) -> PolicyBundle:
+def bundle_from_documents(*, version: str, name: str, grade: dict, assessment: dict, points: dict,
+                          incentives: dict | None = None) -> PolicyBundle:
+    """The decoded bundle; an empty or missing incentives document reads as the §9 defaults."""
     return PolicyBundle(
         version=version,
         name=name,
         grade=grade_from_dict(grade, version=version, name=name),
         assessment=assessment_from_dict(assessment, version=version),
         points=points_from_dict(points, version=version),
+        incentives=incentives_from_dict(incentives, version=version),
     )
 
 
@@ -284,7 +291,8 @@ DEFAULT_BUNDLE = PolicyBundle(
 
 
 def default_documents() -> dict:
-    """The three JSON documents of version 1 (used by the data migration that ships it)."""
+    """The three JSON documents of version 1 (used by the data migration that ships it). Version 1's
+    §9 incentives document is stored empty, which reads as the defaults (``incentives_from_dict``)."""
     return {
         "grade": grade_to_dict(GRADE_DEFAULT),
         "assessment": assessment_to_dict(ASSESSMENT_DEFAULT),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auxpost.audit.services import audit_record, model_snapshot
+from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
 from auxpost.policy.models import PolicyStatus, PolicyVersion, immutable_message
 from auxpost.policy.rules import (
     assessment_from_dict,
@@ -33,7 +34,7 @@ from auxpost.policy.selectors import can_edit
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Labels that would clash with the pages' own paths (/policy/new/).
 RESERVED_LABELS = {"new"}
-DOCUMENTS = ("grade", "assessment", "points")
+DOCUMENTS = ("grade", "assessment", "points", "incentives")
 _SNAPSHOT = ["version", "name", "effective_from", "status", "notes", "based_on", "published_at", "published_by"]
 
 
@@ -47,13 +48,15 @@ def _require_editor(by) -> None:
 
 
 def _document_label(field: str) -> str:
-    return {"grade": _("Grade policy"), "assessment": _("Assessment policy"), "points": _("Points policy")}[field]
+    return {"grade": _("Grade policy"), "assessment": _("Assessment policy"), "points": _("Points policy"),
+            "incentives": _("Incentives policy")}[field]
 
 
 def decode_document(field: str, document, *, version: str, name: str = "") -> dict:
-    """One of the three documents checked by the rule dataclasses and returned in canonical form.
+    """One of the documents checked by the rule dataclasses and returned in canonical form.
 
-    Raises a ValidationError keyed by ``field`` ("grade", "assessment" or "points"); its message is
+    Raises a ValidationError keyed by ``field`` ("grade", "assessment", "points" or "incentives"; an
+    empty incentives document is the §9 defaults and comes back in full); its message is
     Chinese and names the part that is wrong, and ``params["part"]`` carries that part's code so a
     form can show it next to the right input.
     """
@@ -64,8 +67,10 @@ def decode_document(field: str, document, *, version: str, name: str = "") -> di
             return grade_to_dict(grade_from_dict(document, version=version, name=name))
         if field == "assessment":
             return assessment_to_dict(assessment_from_dict(document, version=version))
+        if field == "incentives":
+            return incentives_to_dict(incentives_from_dict(document, version=version))
         return points_to_dict(points_from_dict(document, version=version))
-    except ValueError as exc:  # PolicyFormatError, AssessmentRuleError, PointsRuleError
+    except ValueError as exc:  # PolicyFormatError, AssessmentRuleError, PointsRuleError, IncentivesFormatError
         message = _("%(policy)s: %(error)s") % {"policy": _document_label(field),
                                                 "error": getattr(exc, "message", str(exc))}
         part = getattr(exc, "field", "") or ""
@@ -113,7 +118,8 @@ def _snapshot(pv: PolicyVersion, documents: tuple[str, ...] = ()) -> dict:
 @transaction.atomic
 def policy_version_create_draft(*, based_on: PolicyVersion, version: str, name: str, effective_from: dt.date,
                                 by, at: dt.datetime) -> PolicyVersion:
-    """§6/§7/§10 a new draft version: a copy of ``based_on``'s three policies under a new label.
+    """§6/§7/§10/§9 a new draft version: a copy of ``based_on``'s policies under a new label (the §9
+    incentives document copied in full, so an empty one becomes the defaults written out).
 
     The label is unique; the effective date may not be before the day of ``at`` (no retroactive
     rules). Only the staffing office (区委编办) and administrators may create versions.
@@ -130,8 +136,9 @@ def policy_version_create_draft(*, based_on: PolicyVersion, version: str, name: 
     pv = PolicyVersion(
         version=version, name=name, effective_from=effective_from, status=PolicyStatus.DRAFT,
         grade=copy.deepcopy(based_on.grade), assessment=copy.deepcopy(based_on.assessment),
-        points=copy.deepcopy(based_on.points), based_on=based_on, created_by=by, created_at=at,
-        notes="",
+        points=copy.deepcopy(based_on.points),
+        incentives=incentives_to_dict(incentives_from_dict(based_on.incentives, version=version)),
+        based_on=based_on, created_by=by, created_at=at, notes="",
     )
     try:
         with transaction.atomic():
@@ -150,8 +157,9 @@ def policy_version_create_draft(*, based_on: PolicyVersion, version: str, name: 
 def policy_version_update_draft(*, pv: PolicyVersion, name: str | None = None,
                                 effective_from: dt.date | None = None, grade: dict | None = None,
                                 assessment: dict | None = None, points: dict | None = None,
+                                incentives: dict | None = None,
                                 notes: str | None = None, by, at: dt.datetime) -> PolicyVersion:
-    """§6/§7/§10 change a draft: any of its name, effective date, notes and the three policies.
+    """§6/§7/§10/§9 change a draft: any of its name, effective date, notes and the four policies.
 
     Each policy is decoded by the rule dataclasses, so a version that could not be computed with is
     refused before it is stored; errors are keyed by field, in Chinese. A published version is refused.
@@ -170,7 +178,8 @@ def policy_version_update_draft(*, pv: PolicyVersion, name: str | None = None,
         changes["effective_from"] = effective_from
     if notes is not None:
         changes["notes"] = notes.strip()
-    for field, document in (("grade", grade), ("assessment", assessment), ("points", points)):
+    for field, document in (("grade", grade), ("assessment", assessment), ("points", points),
+                            ("incentives", incentives)):
         if document is None:
             continue
         try:

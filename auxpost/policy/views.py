@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from auxpost.core.forms import add_service_errors
 from auxpost.policy.forms import NewVersionForm, PolicyForms
 from auxpost.policy.models import PolicyStatus, immutable_message
-from auxpost.policy.presentation import assessment_tables, grade_rows, grade_settings, points_tables
+from auxpost.policy.presentation import (
+    assessment_tables,
+    grade_rows,
+    grade_settings,
+    incentives_tables,
+    points_tables,
+)
 from auxpost.policy.selectors import (
     bundle_of,
     can_edit,
@@ -71,7 +77,7 @@ def version_list(request):
 
 @login_required
 def version_detail(request, version: str):
-    """One version as the SPEC's tables (§6.2 grades, §7 assessment, §10 points)."""
+    """One version as the SPEC's tables (§6.2 grades, §7 assessment, §10 points, §9 incentives)."""
     user = request.user
     _readers_only(user)
     pv = version_get_for(user, version)
@@ -82,6 +88,7 @@ def version_detail(request, version: str):
         "pv": pv, "state": state, "can_edit": can_edit(user),
         "grade_rows": grade_rows(bundle), "grade_settings": grade_settings(bundle),
         "assessment": assessment_tables(bundle), "points": points_tables(bundle),
+        "incentives": incentives_tables(bundle),
     })
 
 
