@@ -96,7 +96,7 @@ class NoticeForm(forms.Form):
                 continue
             self.makeups.append(rules.MakeupDay(day, name))
             m_rows.append(i)
-        if year is not None and not errors and not m_errors:
+        if year is not None:
             for p in rules.notice_problems(year, self.holidays, self.makeups):
                 rows = h_rows if p.section == "holiday" else m_rows
                 shown = rules.Problem(p.section, rows[p.line - 1] if p.line else 0, p.code,
