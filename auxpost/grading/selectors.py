@@ -4,7 +4,8 @@ Candidate gathering (``candidate_records``) reads each table once with a GROUP B
 years needed into columns, so the database returns one row per member and table whatever the
 number of years (memory grows with members, never with ledger rows, and no query is per member):
 
-1. members on the roster with a grade (``values_list``, ordered by id, ``iterator``);
+1. members on the roster with a grade (``values_list``, ordered by id, ``iterator``) — and those
+   without one for the §8.4a initial grading (``include_ungraded``);
 2. annual points of the policy's largest window (+ demotion years), one column per year;
 3. annual results of the same years: band and composite per year (every status counts —
    imported, computed, reviewed, confirmed: see docs/DECISIONS.md "Grade outcomes");
@@ -123,10 +124,14 @@ def _day(value):
     return dt.date.fromisoformat(value[:10])
 
 
-def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None, with_identity: bool = True
-           ) -> tuple[dict[int, MemberInfo], dict[int, rules.CandidateRecord]]:
+def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None, with_identity: bool = True,
+           include_ungraded: bool = False) -> tuple[dict[int, MemberInfo], dict[int, rules.CandidateRecord]]:
     """§6 the members on the roster with a grade and their ``CandidateRecord`` — six queries
-    (``with_identity`` also reads ID number, name and unit for the outcome objects)."""
+    (``with_identity`` also reads ID number, name and unit for the outcome objects).
+
+    ``include_ungraded`` (§8.4a initial grading only) also takes the members on the roster without a
+    grade; their record's ``grade`` is ``rules.UNGRADED`` (0, which ``rules.evaluate`` refuses) and
+    its ``grade_effective_date`` the hire date."""
     gp = _grade_policy(policy)
     ids = None if member_ids is None else set(member_ids)
     if ids is not None and not ids:
@@ -136,7 +141,10 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None, w
 
     infos: dict[int, MemberInfo] = {}
     records: dict[int, rules.CandidateRecord] = {}
-    members = _ids_filter(Member.objects.filter(status__in=ON_ROSTER, grade__isnull=False), ids, "pk")
+    members = Member.objects.filter(status__in=ON_ROSTER)
+    if not include_ungraded:
+        members = members.filter(grade__isnull=False)
+    members = _ids_filter(members, ids, "pk")
     if connections[members.db].vendor == "sqlite":
         # Dates as plain text: the driver's per-column converters cost more than ``date.fromisoformat``.
         members = members.annotate(d1=Cast("grade_effective_date", CharField()), d2=Cast("birth_date", CharField()),
@@ -147,13 +155,14 @@ def gather(*, as_of: dt.date, policy, member_ids: Iterable[int] | None = None, w
     identity = ("id_number", "name", "unit_id") if with_identity else ()
     Record = rules.CandidateRecord
     day = _day
+    ungraded = rules.UNGRADED  # a grade is never 0 in the database (1..5 or null)
     for row in chain.from_iterable(
             _raw(members.order_by("pk").values_list("pk", "grade", "education", "sex", *dates, *identity))):
         pk = row[0]
         if ids is not None and pk not in ids:
             continue
         hired = day(row[6])
-        records[pk] = Record(grade=row[1], grade_effective_date=day(row[4]) or hired, education=row[2],
+        records[pk] = Record(grade=row[1] or ungraded, grade_effective_date=day(row[4]) or hired, education=row[2],
                              birth_date=day(row[5]), sex=row[3], hire_date=hired)
         if with_identity:
             infos[pk] = MemberInfo(row[7], row[8], row[9])
@@ -295,8 +304,9 @@ class MemberOutcome:
     name: str
     unit: str
     unit_id: int
-    grade: int
-    grade_effective_date: dt.date
+    #: The current grade; None only for a member without one in the §8.4a initial grading.
+    grade: int | None
+    grade_effective_date: dt.date | None
     #: A ``rules.Outcome`` or an ``ExplainedOutcome`` (same attributes; reasons built when read).
     outcome: rules.Outcome | ExplainedOutcome
 
@@ -429,6 +439,49 @@ def outcome_summary(*, as_of: dt.date, policy: PolicyBundle | None = None) -> Ou
     )
     cache.set(key, summary, SUMMARY_TTL)
     return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# §8.4a 首次定级 (initial grading)
+# ---------------------------------------------------------------------------------------------
+
+
+def initial_outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | rules.GradePolicy | None = None,
+                             member_ids: Iterable[int] | None = None) -> list[MemberOutcome]:
+    """§8.4a 首次定级: every on-roster member's initial grade on ``as_of`` — members WITHOUT a grade
+    included — with the full explanation and the §6.2 quota; reads only, writes nothing.
+
+    ``outcome.outcome`` is ``rules.INITIAL``, ``outcome.target_grade`` the highest grade the whole
+    record supports (``rules.initial_grade``) after the quota (``rules.rank_initial_for_quota``, over
+    the whole roster: the headcount and the ranking depend on everyone, so with ``member_ids`` the
+    district is read a second time when one of them is a candidate for 二级/一级). ``grade`` (of the
+    outcome and of the ``MemberOutcome``) is the grade held before, or None; ``grade_effective_date``
+    is None for a member without a grade. Explanations are built eagerly (the initial grading runs
+    once per district). The number of queries does not depend on the number of members: six for
+    the records, one for the unit names, six more for the district-wide quota with ``member_ids``.
+    """
+    gp = _grade_policy(_resolve(as_of, policy))
+    with no_gc():
+        infos, records = gather(as_of=as_of, policy=gp, member_ids=member_ids, include_ungraded=True)
+        initial_grade = rules.initial_grade
+        outcomes = {pk: initial_grade(rec, as_of, gp) for pk, rec in records.items()}
+        if any(o.target_grade <= 2 for o in outcomes.values()):
+            if member_ids is None:
+                everyone, all_outcomes = records, outcomes
+            else:
+                everyone = gather(as_of=as_of, policy=gp, with_identity=False, include_ungraded=True)[1]
+                all_outcomes = {pk: outcomes[pk] if pk in outcomes else initial_grade(rec, as_of, gp)
+                                for pk, rec in everyone.items()}
+            ranked = rules.rank_initial_for_quota({pk: (rec, all_outcomes[pk]) for pk, rec in everyone.items()},
+                                                  headcount=len(everyone), as_of=as_of, policy=gp)
+            outcomes = {pk: ranked[pk] for pk in outcomes}
+        names = unit_full_names() if infos else {}
+        return [MemberOutcome(member_id=pk, id_number=info.id_number, name=info.name,
+                              unit=names.get(info.unit_id, ""), unit_id=info.unit_id, grade=outcomes[pk].grade,
+                              grade_effective_date=(records[pk].grade_effective_date
+                                                    if outcomes[pk].grade is not None else None),
+                              outcome=outcomes[pk])
+                for pk, info in infos.items()]
 
 
 # ---------------------------------------------------------------------------------------------
