@@ -21,6 +21,7 @@ class NavItem:
 
 NAV = [
     NavItem(_("Home"), "core:home", EVERYONE),
+    NavItem(_("To do"), "core:inbox", EVERYONE),
     NavItem(_("Roster"), "people:list", MANAGERS + (Role.ASSESSOR,)),
     NavItem(_("My record"), "people:me", (Role.MEMBER,)),
     NavItem(_("Units and quotas"), "org:units", MANAGERS),

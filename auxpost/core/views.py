@@ -28,3 +28,24 @@ def forbidden(request, exception=None):
 
 def plain(msg: str, status: int = 200) -> HttpResponse:
     return HttpResponse(msg, status=status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def inbox(request):
+    """The to-do inbox (待办): every step waiting on the signed-in user, with counts and links."""
+    from auxpost.core.inbox import todo_for
+
+    items = todo_for(request.user)
+    return render(request, "core/inbox.html", {"items": items, "total": sum(i.count for i in items)})
+
+
+@login_required
+def inbox_counts(request):
+    """The inbox counts as JSON for the navigation badges (fetched after the page has loaded, so no
+    page pays for them): the total and the count per page path."""
+    from auxpost.core.inbox import counts_by_url, todo_for
+
+    items = todo_for(request.user)
+    resp = JsonResponse({"total": sum(i.count for i in items), "by_url": counts_by_url(items)})
+    resp["Cache-Control"] = "no-store"
+    return resp
