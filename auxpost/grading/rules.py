@@ -595,6 +595,19 @@ def _promotable(record: CandidateRecord, as_of: date, policy: GradePolicy) -> bo
     have = EDUCATION_RANK.get(record.education)
     if have is None or have < EDUCATION_RANK[req.min_education]:
         return False
+    if not _window_ok(record, req, n, as_of):
+        return False
+    ret = statutory_retirement_date(record.birth_date, record.sex, record.original_retirement_age)
+    if add_months(as_of, policy.promotion_age_margin_months) > ret.date:
+        return False
+    since = add_months(as_of, -policy.sanction_lookback_months)
+    if any(since < d <= as_of for d in record.sanctions):
+        return False
+    return not (record.health_check_failed or record.politics_failed or record.conduct_failed)
+
+
+def _window_ok(record: CandidateRecord, req: GradeRequirement, n: int, as_of: date) -> bool:
+    """``all(r.met for r in _window_reasons(...))`` without building the explanation."""
     years = range(as_of.year - n, as_of.year)
     points = record.annual_points
     values = [points.get(y) for y in years]
@@ -613,15 +626,7 @@ def _promotable(record: CandidateRecord, as_of: date, policy: GradePolicy) -> bo
     if excellent < req.excellent_needed:
         return False
     batches = record.skills_scores.get(as_of.year - 1) or []
-    if not batches or math.fsum(batches) / len(batches) < req.skills_min:
-        return False
-    ret = statutory_retirement_date(record.birth_date, record.sex, record.original_retirement_age)
-    if add_months(as_of, policy.promotion_age_margin_months) > ret.date:
-        return False
-    since = add_months(as_of, -policy.sanction_lookback_months)
-    if any(since < d <= as_of for d in record.sanctions):
-        return False
-    return not (record.health_check_failed or record.politics_failed or record.conduct_failed)
+    return bool(batches) and math.fsum(batches) / len(batches) >= req.skills_min
 
 
 def decide(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT) -> tuple[str, int]:
@@ -794,7 +799,8 @@ def initial_commendation(record: CandidateRecord, as_of: date, policy: GradePoli
     return min(hits) if hits else None
 
 
-def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT) -> Outcome:
+def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WENJIANG_DEFAULT, *,
+                  explain: bool = True) -> Outcome:
     """§8.4a 首次定级: the highest grade the member's whole record supports on ``as_of``.
 
     The rule, step by step (every step is explained, requirement by requirement):
@@ -829,11 +835,16 @@ def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WE
     * No demotion or separation is judged here (that is the annual round's job, §6.2 / §7.4).
 
     Quotas (二级 + 一级, 一级) are applied afterwards by ``rank_initial_for_quota``. ``decided_by``
-    follows the resulting grade (§8.1).
+    follows the resulting grade (§8.1). ``explain=False`` decides the same grade (property-tested)
+    without building the explanation (``reasons`` is empty).
     """
     if record.grade not in GRADE_LABEL and record.grade != UNGRADED:
         raise ValueError(f"grade must be 1..5 or UNGRADED (0), not {record.grade!r}")
     current = record.grade if record.grade in GRADE_LABEL else None
+    if not explain:
+        target = _initial_target(record, as_of, policy)
+        return Outcome(outcome=INITIAL, grade=current, target_grade=target, reasons=(),
+                       policy_version=policy.version, decided_by=policy.decided_by(target))
     reasons: list[Reason] = []
     if current is not None:
         reasons.append(Reason(REQ_IMPORTED, "首次定级按记录重新确定，不以原等级为准",
@@ -893,6 +904,34 @@ def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WE
     reasons.append(summary)
     return Outcome(outcome=INITIAL, grade=current, target_grade=target, reasons=tuple(reasons),
                    policy_version=policy.version, decided_by=policy.decided_by(target))
+
+
+def _initial_target(record: CandidateRecord, as_of: date, policy: GradePolicy) -> int:
+    """The grade ``initial_grade`` reaches, without building the explanation."""
+    have = EDUCATION_RANK.get(record.education)
+    if have is None or have < EDUCATION_RANK[policy.entry_min_education]:
+        return 5
+    since = add_months(as_of, -policy.sanction_lookback_months)
+    if (any(since < d <= as_of for d in record.sanctions) or record.health_check_failed or record.politics_failed
+            or record.conduct_failed):
+        return 5
+    waived = policy.early_promotion_years_waived if initial_commendation(record, as_of, policy) is not None else 0
+    target, cumulative, first = 5, 0, True
+    for grade in sorted((r.grade for r in policy.requirements), reverse=True):
+        req = policy.requirement_for(grade)
+        base = step_years(record, req)
+        cumulative += base
+        if (add_months(record.hire_date, 12 * max(1, cumulative - waived)) > as_of
+                or have < EDUCATION_RANK[req.min_education]
+                or not _window_ok(record, req, max(1, base - waived), as_of)):
+            break
+        if first:  # the age margin, judged on the first step above 五级
+            ret = statutory_retirement_date(record.birth_date, record.sex, record.original_retirement_age)
+            if add_months(as_of, policy.promotion_age_margin_months) > ret.date:
+                break
+            first = False
+        target = grade
+    return target
 
 
 def _initial_rank_key(record: CandidateRecord, as_of: date) -> tuple:

@@ -457,7 +457,7 @@ def initial_outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | rules.Gra
     district is read a second time when one of them is a candidate for 二级/一级). ``grade`` (of the
     outcome and of the ``MemberOutcome``) is the grade held before, or None; ``grade_effective_date``
     is None for a member without a grade. Explanations are built eagerly (the initial grading runs
-    once per district). The number of queries does not depend on the number of members: six for
+    once per district); with ``member_ids`` the other members are decided without one. The number of queries does not depend on the number of members: six for
     the records, one for the unit names, six more for the district-wide quota with ``member_ids``.
     """
     gp = _grade_policy(_resolve(as_of, policy))
@@ -470,11 +470,12 @@ def initial_outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | rules.Gra
                 everyone, all_outcomes = records, outcomes
             else:
                 everyone = gather(as_of=as_of, policy=gp, with_identity=False, include_ungraded=True)[1]
-                all_outcomes = {pk: outcomes[pk] if pk in outcomes else initial_grade(rec, as_of, gp)
+                # The others only take part in the ranking: decided without their explanation.
+                all_outcomes = {pk: outcomes[pk] if pk in outcomes else initial_grade(rec, as_of, gp, explain=False)
                                 for pk, rec in everyone.items()}
             ranked = rules.rank_initial_for_quota({pk: (rec, all_outcomes[pk]) for pk, rec in everyone.items()},
                                                   headcount=len(everyone), as_of=as_of, policy=gp)
-            outcomes = {pk: ranked[pk] for pk in outcomes}
+            outcomes = {pk: ranked.get(pk, o) for pk, o in outcomes.items()}
         names = unit_full_names() if infos else {}
         return [MemberOutcome(member_id=pk, id_number=info.id_number, name=info.name,
                               unit=names.get(info.unit_id, ""), unit_id=info.unit_id, grade=outcomes[pk].grade,

@@ -217,3 +217,13 @@ def test_quota_limits_never_exceeded_and_never_wasted(args):
         assert top == cap_12
     # Deterministic.
     assert rank_initial_for_quota(items, headcount=headcount, as_of=AS_OF, policy=policy) == out
+
+
+@settings(max_examples=500, deadline=None)
+@given(records(), st.sampled_from([POLICY, replace(POLICY, promotion_age_margin_months=60,
+                                                   early_promotion_min_level="district")]))
+def test_deciding_without_the_explanation_gives_the_same_grade(rec, policy):
+    full = initial_grade(rec, AS_OF, policy)
+    quick = initial_grade(rec, AS_OF, policy, explain=False)
+    assert quick.reasons == ()
+    assert replace(full, reasons=()) == quick
