@@ -151,3 +151,16 @@ def test_api_errors_name_the_field(pay, client_for):
     r = c.get(API, {"year": 2025, "month": 0})
     assert r.status_code == 400 and "月份" in r.json()["month"][0]
     assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_pages_render_in_english_too(pay, client_for):
+    from django.conf import settings
+
+    c = client_for(pay.d.hrco)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = text(c.get(reverse("incentives:paysheet"), {"year": 2025}))
+    assert "Pay sheet" in body and "By year-end grade and annual result" in body and "19543.01" in body
+    m = client_for(pay.d.member1)
+    m.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = text(m.get(reverse("incentives:me"), {"year": 2025}))
+    assert "My allowance and bonus" in body and "6000.00" in body
