@@ -165,3 +165,22 @@ def test_many_computations_share_one_load(django_assert_max_num_queries):
     selectors.mark_stale()  # a new request: one cheap version check, no reload
     with django_assert_max_num_queries(1):
         is_working_day(D(2026, 3, 2))
+
+
+def test_property_seeded_calendar_agrees_with_the_package():
+    """Hypothesis over every package year: add/between on the seeded calendar equal walking the
+    package's own ``is_workday``, and agree with each other."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    selectors.schedule()  # loaded once; the property runs without the database
+
+    @settings(max_examples=300, deadline=None)
+    @given(start=st.dates(min_value=D(2004, 1, 1), max_value=D(2026, 11, 30)), n=st.integers(min_value=1, max_value=20))
+    def check(start, n):
+        end = add_working_days(start, n)
+        assert end == _package_add(start, n)
+        assert working_days_between(start, end) == n
+        assert is_working_day(end)
+
+    check()
