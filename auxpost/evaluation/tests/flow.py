@@ -105,48 +105,44 @@ class Cast:
     def move(self, rnd, action, **kw) -> EvaluationRound:
         return round_move(actor=self.d.bureau_user, round=rnd, action=action, **kw)
 
-    def to(self, stage: str, kind="annual") -> EvaluationRound:
-        """A round driven to ``stage`` along the happy path: m1 applies, is recommended and qualified;
-        every case approved; the 公示 from PUBLICITY_START; decided on 2026-03-16."""
+    def finish(self, rnd) -> None:
+        """Do the work of the round's current stage along the happy path, so its closing move may be
+        taken: m1 applies; units recommend the promotion track; the bureau qualifies; every case is
+        approved by the bodies it needs."""
         d = self.d
-        rnd = self.open(kind)
-        if stage == rules.OPEN:
-            return rnd
-        rnd = self.move(rnd, "compute")
-        if stage == rules.APPLICATIONS:
-            return rnd
-        if kind == "annual":
+        if rnd.status == rules.APPLICATIONS and rnd.kind == "annual":
             candidate_act(actor=d.member1, candidate=self.cand(rnd, d.m1), action="apply")
-        rnd = self.move(rnd, "close_applications")
-        if stage == rules.RECOMMENDATION:
-            return rnd
-        track = Candidate.objects.filter(round=rnd, status__in=[rules.APPLIED, rules.COMPUTED])
-        if kind == "annual":
-            track = track.filter(outcome=rules.PROMOTE)
-        for c in track.select_related("member", "unit", "round"):
-            manager = d.squadron1 if c.unit.path.startswith(d.sq1.path) else d.squadron2
-            candidate_act(actor=manager, candidate=c, action="recommend")
-        rnd = self.move(rnd, "close_recommendation")
-        if stage == rules.REVIEW:
-            return rnd
-        ids = list(Candidate.objects.filter(round=rnd, status=rules.RECOMMENDED).values_list("pk", flat=True))
-        if ids:
-            candidates_act(actor=d.bureau_user, round=rnd, candidate_ids=ids, action="qualify")
-        rnd = self.move(rnd, "close_review")
-        if stage == rules.APPROVAL:
-            return rnd
-        self.approve_all(rnd)
-        rnd = self.move(rnd, "start_publicity", start=PUBLICITY_START, today=PUBLICITY_START)
-        if stage == rules.PUBLICITY:
-            return rnd
-        rnd = self.move(rnd, "decide", decision_number="温执法〔2026〕8号", decided_on=dt.date(2026, 3, 16),
-                        today=dt.date(2026, 3, 16))
-        if stage == rules.DECIDED:
-            return rnd
-        rnd = self.move(rnd, "make_effective", today=EFFECTIVE)
-        if stage == rules.EFFECTIVE:
-            return rnd
-        return self.move(rnd, "archive", today=EFFECTIVE)
+        elif rnd.status == rules.RECOMMENDATION:
+            track = Candidate.objects.filter(round=rnd, status__in=[rules.APPLIED, rules.COMPUTED])
+            if rnd.kind == "annual":
+                track = track.filter(outcome=rules.PROMOTE)
+            for c in track.select_related("member", "unit", "round"):
+                manager = d.squadron1 if c.unit.path.startswith(d.sq1.path) else d.squadron2
+                candidate_act(actor=manager, candidate=c, action="recommend")
+        elif rnd.status == rules.REVIEW:
+            ids = list(Candidate.objects.filter(round=rnd, status=rules.RECOMMENDED).values_list("pk", flat=True))
+            if ids:
+                candidates_act(actor=d.bureau_user, round=rnd, candidate_ids=ids, action="qualify")
+        elif rnd.status == rules.APPROVAL:
+            self.approve_all(rnd)
+
+    def to(self, stage: str, kind="annual", *, finished: bool = False) -> EvaluationRound:
+        """A round driven to ``stage`` along the happy path (``finish`` at each stage before it, and at
+        ``stage`` itself when ``finished``); the 公示 from PUBLICITY_START; decided on 2026-03-16."""
+        rnd = self.open(kind)
+        steps = [("compute", {}), ("close_applications", {}), ("close_recommendation", {}), ("close_review", {}),
+                 ("start_publicity", {"start": PUBLICITY_START, "today": PUBLICITY_START}),
+                 ("decide", {"decision_number": "温执法〔2026〕8号", "decided_on": dt.date(2026, 3, 16),
+                             "today": dt.date(2026, 3, 16)}),
+                 ("make_effective", {"today": EFFECTIVE}), ("archive", {})]
+        for action, kw in steps:
+            if rnd.status == stage:
+                break
+            self.finish(rnd)
+            rnd = self.move(rnd, action, **kw)
+        if finished:
+            self.finish(rnd)
+        return rnd
 
     def approve_all(self, rnd):
         d = self.d
