@@ -63,7 +63,8 @@ def todo_for(user) -> list[TodoItem]:
 
 
 def counts_by_url(items: list[TodoItem]) -> dict[str, int]:
-    """The count per page URL (paths without query), for badges on navigation entries."""
+    """The count per page URL (paths without query), for badges on navigation entries: the page's
+    JavaScript puts each on the entry with the longest path that starts it."""
     out: dict[str, int] = {}
     for item in items:
         path = item.url.split("?", 1)[0]

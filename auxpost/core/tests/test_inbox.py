@@ -176,3 +176,20 @@ def test_nav_has_todo_entry_for_every_role(district, client_for):
                  district.assessor, district.member1):
         body = client_for(user).get("/").content.decode()
         assert 'href="/inbox/" data-nav-path="/inbox/" data-inbox' in body, user
+
+
+def test_providers_keep_to_a_few_queries(district, django_assert_max_num_queries):
+    from auxpost.assessment import inbox as assessment_inbox
+    from auxpost.points import inbox as points_inbox
+    from auxpost.workcal import inbox as workcal_inbox
+
+    for user in (district.bureau_user, district.squadron1, district.admin, district.assessor):
+        user.refresh_from_db()  # no cached roles or member: the count includes them
+    with django_assert_max_num_queries(4):  # roles, own member, two counts
+        points_inbox.todo(district.bureau_user)
+    with django_assert_max_num_queries(4):  # roles, subtree units in one subquery, own member, one count
+        assessment_inbox.todo(district.squadron1, today=dt.date(2026, 6, 15))
+    with django_assert_max_num_queries(2):
+        assessment_inbox.todo(district.assessor)
+    with django_assert_max_num_queries(2):
+        workcal_inbox.todo(district.admin, today=dt.date(2026, 11, 2))

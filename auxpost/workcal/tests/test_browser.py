@@ -1,6 +1,7 @@
 """§11 in a real browser at phone width (390 px): the administrator enters 2027's State Council
 notice line by line, sees the year month by month without sideways scrolling; the navigation
-shows the to-do counts (待办) fetched after the page has loaded."""
+shows the to-do counts (待办) fetched after the page has loaded, each on the entry with the
+longest matching path."""
 
 import datetime as dt
 from importlib import import_module
@@ -77,5 +78,7 @@ def test_navigation_shows_todo_counts(district_tx, page):
     approvals = page.locator('#mainnav a[data-nav-path="/points/approvals/"] .nav-count')
     approvals.wait_for(state="visible")
     assert approvals.inner_text() == "1"
+    # the ledger's entry (/points/) is a shorter prefix: the count goes to the approvals entry only
+    assert page.locator('#mainnav a[data-nav-path="/points/"] .nav-count').is_hidden()
     total = page.locator("#mainnav a[data-inbox] .nav-count")
     assert int(total.inner_text()) >= 1

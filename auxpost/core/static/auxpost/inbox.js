@@ -15,10 +15,22 @@ document.addEventListener("DOMContentLoaded", function () {
     .then(function (data) {
       if (!data) { return; }
       var label = document.documentElement.lang.indexOf("zh") === 0 ? "%s 项待办" : "%s to do";
-      nav.querySelectorAll("a[data-nav-path]").forEach(function (a) {
-        var n = a.hasAttribute("data-inbox") ? data.total : (data.by_url[a.getAttribute("data-nav-path")] || 0);
-        show(a.querySelector(".nav-count"), n, label);
+      // Each to-do page counts on the navigation entry with the longest path that starts it
+      // ("/evaluation/rounds/7/" on "/evaluation/"); the home page and the inbox itself take none.
+      var links = Array.prototype.slice.call(nav.querySelectorAll("a[data-nav-path]")).filter(function (a) {
+        return !a.hasAttribute("data-inbox") && a.getAttribute("data-nav-path") !== "/";
       });
+      var counts = new Map();
+      Object.keys(data.by_url).forEach(function (path) {
+        var best = null;
+        links.forEach(function (a) {
+          var p = a.getAttribute("data-nav-path");
+          if (path.indexOf(p) === 0 && (!best || p.length > best.getAttribute("data-nav-path").length)) { best = a; }
+        });
+        if (best) { counts.set(best, (counts.get(best) || 0) + data.by_url[path]); }
+      });
+      counts.forEach(function (n, a) { show(a.querySelector(".nav-count"), n, label); });
+      show(nav.querySelector("a[data-inbox] .nav-count"), data.total, label);
       show(document.querySelector("[data-inbox-total]"), data.total, label);
     })
     .catch(function () { /* the counts are a convenience; the pages work without them */ });
