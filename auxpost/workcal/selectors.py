@@ -45,7 +45,7 @@ class CalendarYearMissing(ValidationError):
         super().__init__(
             _("The statutory holiday schedule of %(year)s has not been entered yet, so working days cannot "
               "be counted. An administrator must enter the State Council's notice for %(year)s "
-              "(Calendar → Enter a year).") % {"year": year},
+              "(Working-day calendar → Enter the notice for %(year)s).") % {"year": year},
             code="calendar_year_missing",
         )
 
