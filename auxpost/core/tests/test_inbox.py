@@ -193,3 +193,10 @@ def test_providers_keep_to_a_few_queries(district, django_assert_max_num_queries
         assessment_inbox.todo(district.assessor)
     with django_assert_max_num_queries(2):
         workcal_inbox.todo(district.admin, today=dt.date(2026, 11, 2))
+
+
+def test_inbox_in_english(district, client_for, settings):
+    c = client_for(district.member1)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = c.get("/inbox/").content.decode()
+    assert "Nothing is waiting on you." in body and ">To do<" in body

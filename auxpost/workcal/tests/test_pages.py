@@ -164,3 +164,13 @@ def test_api_bad_parameters(district, client_for):
     assert resp.status_code == 400 and "n" in resp.json()
     resp = c.get("/api/v1/calendar/working-days?start=2026-12-01&end=2027-01-31")
     assert resp.status_code == 400 and resp.json()["code"] == "calendar_year_missing"
+
+
+def test_pages_render_in_english(district, client_for, settings):
+    c = client_for(district.admin)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Working-day calendar 2026" in c.get("/calendar/2026/").content.decode()
+    assert "Enter the State Council notice of a year" in c.get("/calendar/new/").content.decode()
+    assert "Enter the notice for 2027" in c.get("/calendar/").content.decode()
+    resp = c.get("/api/v1/calendar/add-working-days?start=2027-01-04&n=1")
+    assert resp.status_code == 400 and "2027 has not been entered yet" in resp.json()["detail"]
