@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -821,6 +821,8 @@ def rounds_make_due_effective(*, today: dt.date | None = None, actor=None) -> li
         except (rules.MoveRefused, ValidationError) as exc:
             message = exc.message if isinstance(exc, rules.MoveRefused) else " ".join(exc.messages)
             out.append((rnd, message, ""))
+        except DatabaseError as exc:  # rolled back with the round's transaction; the others go on
+            out.append((rnd, _("The database refused the change: %(error)s") % {"error": exc}, ""))
     return out
 
 
