@@ -108,9 +108,9 @@ class Candidate(models.Model):
     target_grade = models.PositiveSmallIntegerField(_("target grade"))
     quota_rank = models.PositiveIntegerField(_("quota rank"), null=True, blank=True)
     #: The §12 reasons list: [{"requirement", "required", "actual", "met"}].
-    reasons = models.JSONField(_("reasons"), default=list)
+    reasons = models.JSONField(_("outcome reasons"), default=list)
     #: What goes to approval and, once final, into the grade history (set when the review closes).
-    decision = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    decision = models.CharField(_("decided outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decision_grade = models.PositiveSmallIntegerField(_("decided grade"), null=True, blank=True)
     #: Why the decision differs from the computed outcome (not applied, not recommended, …).
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
@@ -192,8 +192,8 @@ class Material(models.Model):
 
 class ObjectionStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
-    UPHELD = "upheld", _("Upheld")
-    DISMISSED = "dismissed", _("Dismissed")
+    UPHELD = "upheld", _("Objection upheld")
+    DISMISSED = "dismissed", _("Objection dismissed")
 
 
 class Objection(models.Model):

@@ -577,10 +577,7 @@ def _compute(*, actor, acting_as, rnd, at, **_kw) -> str:
     except PolicyNotFound as exc:
         raise ValidationError({"as_of": exc.message}) from None
     if rnd.kind == RoundKind.INITIAL:
-        initial = getattr(grading, "initial_outcomes_compute", None)
-        if initial is None:
-            raise _refused(_("Initial grading (§8.4a) cannot be computed in this version."))
-        outcomes = initial(as_of=rnd.as_of, policy=policy)
+        outcomes = grading.initial_outcomes_compute(as_of=rnd.as_of, policy=policy)
     else:
         outcomes = outcomes_compute_annual(as_of=rnd.as_of, policy=policy)
     rows = []
