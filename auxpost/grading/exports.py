@@ -9,7 +9,8 @@ from openpyxl.utils import get_column_letter
 
 from auxpost.grading import rules
 
-OUTCOME_LABEL = {rules.PROMOTE: "晋级", rules.KEEP: "保持", rules.DEMOTE: "降级", rules.SEPARATION: "退回建议"}
+OUTCOME_LABEL = {rules.PROMOTE: "晋级", rules.KEEP: "保持", rules.DEMOTE: "降级", rules.SEPARATION: "退回建议",
+                 rules.INITIAL: "首次定级"}
 HEADERS = ["身份证号", "姓名", "所属单位", "当前等级", "评定结果", "目标等级", "名额排名", "未满足的条件", "全部条件", "政策版本"]
 
 
@@ -26,7 +27,7 @@ def outcomes_workbook(outcomes, *, as_of: dt.date, policy) -> Workbook:
     ws.append(HEADERS)
     for m in outcomes:
         o = m.outcome
-        ws.append([m.id_number, m.name, m.unit, rules.GRADE_LABEL[o.grade], OUTCOME_LABEL[o.outcome],
+        ws.append([m.id_number, m.name, m.unit, rules.GRADE_LABEL.get(o.grade, "未定级"), OUTCOME_LABEL[o.outcome],
                    rules.GRADE_LABEL[o.target_grade], o.quota_rank, reasons_text(o.reasons, only_failed=True),
                    reasons_text(o.reasons), o.policy_version])
     for i, width in enumerate([21, 10, 34, 8, 10, 8, 8, 60, 80, 8], start=1):

@@ -1,6 +1,8 @@
-"""`auxpost evaluate --as-of YYYY-MM-DD [--format json|xlsx] [--output FILE] [--policy VERSION]` (SPEC §12).
+"""`auxpost evaluate --as-of YYYY-MM-DD [--format json|xlsx] [--output FILE] [--policy VERSION] [--initial]` (SPEC §12).
 
-Computes every active member's grade outcome (§6, §8.3) without changing anything.
+Computes every active member's grade outcome (§6, §8.3) without changing anything; with ``--initial``
+the §8.4a 首次定级 instead: every member on the roster (also those without a grade, ``"grade": null``)
+with ``"outcome": "initial"`` and the highest grade the record supports as ``target_grade``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from auxpost.audit.services import audit_record
 from auxpost.grading.exports import outcomes_workbook
-from auxpost.grading.selectors import no_gc, outcomes_compute
+from auxpost.grading.selectors import initial_outcomes_compute, no_gc, outcomes_compute
 from auxpost.policy.selectors import PolicyNotFound, policy_by_version, policy_in_force
 
 
@@ -48,8 +50,11 @@ class Command(BaseCommand):
                                                             "(required for xlsx unless stdout is redirected)")
         parser.add_argument("--policy", metavar="VERSION", help="a published policy version (default: the one in "
                                                                 "force on the as-of date)")
+        parser.add_argument("--initial", action="store_true",
+                            help="the §8.4a initial grading (首次定级): the highest grade each member's whole record "
+                                 "supports, members without a grade included")
 
-    def handle(self, *args, as_of, fmt="json", output=None, policy=None, **options):
+    def handle(self, *args, as_of, fmt="json", output=None, policy=None, initial=False, **options):
         day = parse_as_of(as_of)
         try:
             bundle = policy_by_version(policy) if policy else policy_in_force(day)
@@ -66,7 +71,7 @@ class Command(BaseCommand):
                                                                            "error": exc.strerror}) from None
         try:
             with no_gc():  # millions of short strings and reason objects, none of them in a cycle
-                count = self._render(day, bundle, fmt, target or buffer or _TextSink(stream))
+                count = self._render(day, bundle, fmt, target or buffer or _TextSink(stream), initial=initial)
         except OSError as exc:
             raise CommandError(_("Could not write %(path)s: %(error)s") % {"path": output or "stdout",
                                                                            "error": exc.strerror}) from None
@@ -74,21 +79,26 @@ class Command(BaseCommand):
             if target is not None:
                 target.close()
         # §11 names with ID numbers left the system: a logged personal-data export (the only write).
+        what, flag = ("首次定级测算", " --initial") if initial else ("职级评定测算", "")
+        after = {"as_of": day.isoformat(), "rows": count, "format": fmt, "output": output or "",
+                 "policy_version": bundle.version}
+        if initial:
+            after["initial"] = True
         audit_record(
-            actor=None, action="export", object_type="grading.outcome", object_repr=f"职级评定测算 {day.isoformat()}",
-            summary=f"evaluate --as-of {day.isoformat()}: {count} rows ({fmt}) to {output or 'standard output'}",
-            after={"as_of": day.isoformat(), "rows": count, "format": fmt, "output": output or "",
-                   "policy_version": bundle.version},
+            actor=None, action="export", object_type="grading.outcome", object_repr=f"{what} {day.isoformat()}",
+            summary=f"evaluate --as-of {day.isoformat()}{flag}: {count} rows ({fmt}) to {output or 'standard output'}",
+            after=after,
         )
         if output:
             self.stderr.write(_("%(n)s members evaluated on %(date)s (policy %(version)s), written to %(path)s.") % {
                 "n": count, "date": day.isoformat(), "version": bundle.version, "path": output})
 
-    def _render(self, day, bundle, fmt, out) -> int:
+    def _render(self, day, bundle, fmt, out, *, initial: bool = False) -> int:
         """Write the outcomes to the binary stream ``out``; JSON is streamed one object a line (each
         dumps() in the C encoder), and each member's explanation is dropped once written, so memory
         does not hold 100,000 explanations at once."""
-        outcomes = outcomes_compute(as_of=day, policy=bundle)
+        compute = initial_outcomes_compute if initial else outcomes_compute
+        outcomes = compute(as_of=day, policy=bundle)
         if fmt == "json":
             out.write(b"[" if outcomes else b"[]\n")
             last = len(outcomes) - 1
@@ -121,8 +131,9 @@ def member_json(m, memo: dict) -> str:
                                 f'"required": {encode_basestring(r.required)}, "actual": ')
         parts.append(head + encode_basestring(r.actual) + (', "met": true}' if r.met else ', "met": false}'))
     rank = "null" if o.quota_rank is None else str(int(o.quota_rank))
+    grade = "null" if o.grade is None else str(int(o.grade))  # None: §8.4a a member without a grade
     return (f'{{"id_number": {encode_basestring(m.id_number)}, "name": {encode_basestring(m.name)}, '
-            f'"unit": {encode_basestring(m.unit)}, "grade": {int(o.grade)}, "outcome": {encode_basestring(o.outcome)}, '
+            f'"unit": {encode_basestring(m.unit)}, "grade": {grade}, "outcome": {encode_basestring(o.outcome)}, '
             f'"target_grade": {int(o.target_grade)}, "quota_rank": {rank}, "reasons": [{", ".join(parts)}]}}')
 
 
