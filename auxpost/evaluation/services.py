@@ -619,7 +619,7 @@ def _candidates(rnd: EvaluationRound, q: Q) -> list[Candidate]:
 
 def _close_applications(*, actor, acting_as, rnd, at, **_kw) -> str:
     """§8.4 annual promotions not applied for lapse (→ not_applied)."""
-    lapsed = [c for c in _candidates(rnd, Q(status=rules.COMPUTED))
+    lapsed = [c for c in _candidates(rnd, Q(status=rules.COMPUTED, outcome=rules.PROMOTE))
               if rules.needs_application(rnd.kind, c.outcome)]
     _record_candidate_moves(actor=actor, rnd=rnd, at=at, moves=[
         _Move(c, "lapse", rules.NOT_APPLIED, acting_as, _("No application by the end of the application stage."))
