@@ -27,6 +27,9 @@ def _queries_per_move(cast) -> dict[str, int]:
     counts = {}
 
     def count(key, fn, **kw):
+        from auxpost.workcal.selectors import clear_cache
+
+        clear_cache()  # the calendar re-reads its schedule on a timer: start from an empty cache each time
         with CaptureQueriesContext(connection) as ctx:
             out = fn(**kw)
         counts[key] = len(ctx.captured_queries)
