@@ -446,43 +446,72 @@ def outcome_summary(*, as_of: dt.date, policy: PolicyBundle | None = None) -> Ou
 # ---------------------------------------------------------------------------------------------
 
 
+class InitialExplainedOutcome(ExplainedOutcome):
+    """§8.4a An initial grade decided without its explanation (``rules.initial_grade(...,
+    explain=False)``, then the quota); the reasons are built on first access by the full
+    ``rules.initial_grade`` — the same grade (property-tested) — followed by the quota's reasons, if
+    any. A district's explanations would take gigabytes at once; a writer reads and ``forget``s them
+    one member at a time."""
+
+    __slots__ = ()
+
+    @property
+    def reasons(self) -> tuple[rules.Reason, ...]:
+        if self._reasons is None:
+            explained = rules.initial_grade(self._record, self._as_of, self._policy)
+            self._reasons = explained.reasons + self.decision.reasons  # + the quota's reasons
+        return self._reasons
+
+    def __repr__(self) -> str:
+        return f"InitialExplainedOutcome({self.decision!r})"
+
+
 def initial_outcomes_compute(*, as_of: dt.date, policy: PolicyBundle | rules.GradePolicy | None = None,
                              member_ids: Iterable[int] | None = None) -> list[MemberOutcome]:
     """§8.4a 首次定级: every on-roster member's initial grade on ``as_of`` — members WITHOUT a grade
-    included — with the full explanation and the §6.2 quota; reads only, writes nothing.
+    included — with its explanation and the §6.2 quota; reads only, writes nothing.
 
     ``outcome.outcome`` is ``rules.INITIAL``, ``outcome.target_grade`` the highest grade the whole
     record supports (``rules.initial_grade``) after the quota (``rules.rank_initial_for_quota``, over
     the whole roster: the headcount and the ranking depend on everyone, so with ``member_ids`` the
     district is read a second time when one of them is a candidate for 二级/一级). ``grade`` (of the
     outcome and of the ``MemberOutcome``) is the grade held before, or None; ``grade_effective_date``
-    is None for a member without a grade. Explanations are built eagerly (the initial grading runs
-    once per district); with ``member_ids`` the other members are decided without one. The number of queries does not depend on the number of members: six for
-    the records, one for the unit names, six more for the district-wide quota with ``member_ids``.
+    is None for a member without a grade. ``outcome`` is an ``InitialExplainedOutcome``: decided
+    without the explanation, explained when ``reasons`` is first read (``forget()`` drops it again).
+    The number of queries does not depend on the number of members: six for the records, one for
+    the unit names, six more for the district-wide quota with ``member_ids``.
     """
     gp = _grade_policy(_resolve(as_of, policy))
     with no_gc():
         infos, records = gather(as_of=as_of, policy=gp, member_ids=member_ids, include_ungraded=True)
-        initial_grade = rules.initial_grade
-        outcomes = {pk: initial_grade(rec, as_of, gp) for pk, rec in records.items()}
-        if any(o.target_grade <= 2 for o in outcomes.values()):
+        shared: dict = {}
+
+        def decide(rec):
+            # Decided without explanation; one immutable instance per (grade, target) is shared.
+            o = rules.initial_grade(rec, as_of, gp, explain=False)
+            return shared.setdefault((o.grade, o.target_grade), o)
+
+        decisions = {pk: decide(rec) for pk, rec in records.items()}
+        if any(o.target_grade <= 2 for o in decisions.values()):
             if member_ids is None:
-                everyone, all_outcomes = records, outcomes
+                everyone, all_decisions = records, decisions
             else:
                 everyone = gather(as_of=as_of, policy=gp, with_identity=False, include_ungraded=True)[1]
-                # The others only take part in the ranking: decided without their explanation.
-                all_outcomes = {pk: outcomes[pk] if pk in outcomes else initial_grade(rec, as_of, gp, explain=False)
-                                for pk, rec in everyone.items()}
-            ranked = rules.rank_initial_for_quota({pk: (rec, all_outcomes[pk]) for pk, rec in everyone.items()},
+                all_decisions = {pk: decisions[pk] if pk in decisions else decide(rec)
+                                 for pk, rec in everyone.items()}
+            ranked = rules.rank_initial_for_quota({pk: (rec, all_decisions[pk]) for pk, rec in everyone.items()},
                                                   headcount=len(everyone), as_of=as_of, policy=gp)
-            outcomes = {pk: ranked.get(pk, o) for pk, o in outcomes.items()}
+            decisions = {pk: ranked.get(pk, o) for pk, o in decisions.items()}
         names = unit_full_names() if infos else {}
-        return [MemberOutcome(member_id=pk, id_number=info.id_number, name=info.name,
-                              unit=names.get(info.unit_id, ""), unit_id=info.unit_id, grade=outcomes[pk].grade,
-                              grade_effective_date=(records[pk].grade_effective_date
-                                                    if outcomes[pk].grade is not None else None),
-                              outcome=outcomes[pk])
-                for pk, info in infos.items()]
+        out = []
+        for pk, info in infos.items():
+            rec, decision = records[pk], decisions[pk]
+            out.append(MemberOutcome(
+                member_id=pk, id_number=info.id_number, name=info.name, unit=names.get(info.unit_id, ""),
+                unit_id=info.unit_id, grade=decision.grade,
+                grade_effective_date=rec.grade_effective_date if decision.grade is not None else None,
+                outcome=InitialExplainedOutcome(decision, rec, as_of, gp)))
+        return out
 
 
 # ---------------------------------------------------------------------------------------------

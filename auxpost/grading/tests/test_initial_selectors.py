@@ -153,3 +153,19 @@ def test_reads_only(district):
 
 def test_empty_selection(district):
     assert initial_outcomes_compute(as_of=AS_OF, member_ids=[]) == []
+
+
+def test_explained_on_read_equals_the_eager_rule_with_the_quota(district):
+    _roster(district, 5, 6)
+    add_record(district.m2, "sanction", dt.date(2025, 11, 1), passed=False)
+    lazy = initial_outcomes_compute(as_of=AS_OF)
+    _infos, records = gather(as_of=AS_OF, policy=rules.WENJIANG_DEFAULT, include_ungraded=True)
+    eager = rules.rank_initial_for_quota({pk: (rec, rules.initial_grade(rec, AS_OF)) for pk, rec in records.items()},
+                                         headcount=len(records), as_of=AS_OF)
+    assert {m.member_id for m in lazy} == set(eager)
+    for m in lazy:
+        assert m.outcome == eager[m.member_id]
+        assert m.outcome.reasons == eager[m.member_id].reasons
+        m.outcome.forget()
+        assert m.outcome._reasons is None and m.outcome.reasons == eager[m.member_id].reasons
+    assert sum(1 for m in lazy if m.outcome.quota_rank is not None) == 5
