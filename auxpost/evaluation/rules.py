@@ -216,10 +216,14 @@ class Decision:
 
 def decision_at_submit(*, state: str, outcome: str, target_grade: int, current_grade: int | None) -> Decision:
     """The decision put to approval: the computed outcome when the case got through (qualified, or on the
-    direct track), otherwise 维持原等级 (not applied, not recommended, disqualified)."""
+    direct track), otherwise 维持原等级 (not applied, not recommended, disqualified) — or, for a member
+    without a grade in a 首次定级 whose case was stopped, the entry grade 五级 (a member on the roster
+    holds a grade; the higher one the record supports needed the recommendation and the review)."""
     if state in (QUALIFIED, COMPUTED):
         return Decision(outcome, target_grade)
-    return Decision(KEEP, current_grade if current_grade is not None else target_grade)
+    if current_grade is None:
+        return Decision(INITIAL, 5)
+    return Decision(KEEP, current_grade)
 
 
 def changes_grade(decision: str, from_grade: int | None, to_grade: int) -> bool:

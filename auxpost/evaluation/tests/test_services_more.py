@@ -374,3 +374,18 @@ def test_inbox_follows_the_round(cast, monkeypatch):
     items = {i.key: i for i in inbox.todo(d.bureau_user)}
     assert items["evaluation.objections"].url == f"/evaluation/{rnd.pk}/objections/"
     assert _todo(d.nobody) == {} and _todo(AnonymousUser()) == {}
+
+
+def test_initial_grading_not_recommended_gives_the_entry_grade(cast):
+    d = cast.d
+    newcomer = make_member(d.sq1_t1, name="未定级", grade=None)
+    rnd = cast.to(rules.RECOMMENDATION, kind="initial")
+    candidate_act(actor=d.squadron1, candidate=cast.cand(rnd, newcomer), action="not_recommend", reason="试用期未满")
+    cast.finish(rnd)
+    rnd = cast.move(rnd, "close_recommendation")
+    cast.finish(rnd)
+    rnd = cast.move(rnd, "close_review")
+    c = cast.cand(rnd, newcomer)
+    assert (c.status, c.decision, c.decision_grade) == (rules.PENDING_APPROVAL, rules.INITIAL, 5)
+    assert "试用期未满" in c.decision_note
+    assert rules.approving_bodies(c.decision, c.decision_grade) == {rules.BUREAU, rules.HR_COMPANY}
