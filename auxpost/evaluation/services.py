@@ -418,7 +418,7 @@ def candidate_act(*, actor, candidate: Candidate, action: str, reason: str = "",
     at = _now()
     with transaction.atomic():
         rnd = EvaluationRound.objects.select_for_update().get(pk=candidate.round_id)
-        c = Candidate.objects.select_for_update().select_related("member", "unit").get(pk=candidate.pk)
+        c = Candidate.objects.select_for_update(of=("self",)).select_related("member", "unit").get(pk=candidate.pk)
         c.round = rnd
         _act(actor=actor, rnd=rnd, candidates=[c], action=action, reason=reason, body=body, at=at, collect=False)
     return c
@@ -454,7 +454,8 @@ def candidates_act(*, actor, round: EvaluationRound, candidate_ids, action: str,
         found: list[Candidate] = []
         if q is not None:
             for start in range(0, len(ids), CHUNK):
-                found += list(Candidate.objects.select_for_update().filter(q, round=rnd, pk__in=ids[start:start + CHUNK])
+                found += list(Candidate.objects.select_for_update(of=("self",))
+                              .filter(q, round=rnd, pk__in=ids[start:start + CHUNK])
                               .select_related("member", "unit"))
         for c in found:
             c.round = rnd
@@ -911,7 +912,7 @@ def objection_decide(*, actor, objection: Objection, upheld: bool, note: str) ->
     at = _now()
     with transaction.atomic():
         o = Objection.objects.select_for_update().get(pk=objection.pk)
-        c = Candidate.objects.select_for_update().select_related("member").get(pk=o.candidate_id)
+        c = Candidate.objects.select_for_update(of=("self",)).select_related("member").get(pk=o.candidate_id)
         rnd = EvaluationRound.objects.select_for_update().get(pk=c.round_id)
         if o.status != ObjectionStatus.PENDING:
             raise _refused(_("This objection was decided already (%(status)s).") % {"status": o.get_status_display()})
