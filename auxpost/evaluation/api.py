@@ -3,7 +3,8 @@
 - ``/api/v1/evaluation/rounds/``: rounds you may see (GET), open one (POST, the bureau);
   ``/<id>/`` a round with its counts and the moves you may take; ``/<id>/move/`` a round move (POST);
   ``/<id>/candidates/`` its candidates in your scope (GET, filters status / unit / outcome / q);
-  ``/<id>/act/`` one step on many candidates (POST: recommend, qualify, approve …).
+  ``/<id>/act/`` one step on many candidates (POST: recommend, qualify, approve …);
+  ``/<id>/notice/`` the 公示 list (every role, during and after the publicity).
 - ``/api/v1/evaluation/candidates/<id>/``: one candidate with reasons, approvals, materials,
   objections and history; ``/move/`` a step (POST); ``/materials/`` supply material (POST);
   ``/objections/`` raise an objection during the 公示 (POST).
@@ -87,6 +88,19 @@ class EvaluationActionSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class EvaluationTransitionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    acting_as = serializers.CharField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+    def get_actor(self, t) -> str | None:
+        return t.actor.get_username() if t.actor_id else None
+
+
 class EvaluationRoundSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -119,6 +133,11 @@ class EvaluationRoundSerializer(serializers.Serializer):
 class EvaluationRoundDetailSerializer(EvaluationRoundSerializer):
     counts = serializers.SerializerMethodField(help_text="Candidates you see, per status.")
     actions = serializers.SerializerMethodField(help_text="The round moves you may take now.")
+    history = serializers.SerializerMethodField(help_text="The round's recorded moves.")
+
+    @extend_schema_field(EvaluationTransitionSerializer(many=True))
+    def get_history(self, r):
+        return EvaluationTransitionSerializer(selectors.history(r), many=True).data
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_counts(self, r):
@@ -231,19 +250,6 @@ class EvaluationObjectionSerializer(serializers.Serializer):
         return o.decided_by.get_username() if o.decided_by_id else None
 
 
-class EvaluationTransitionSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    from_status = serializers.CharField()
-    to_status = serializers.CharField()
-    actor = serializers.SerializerMethodField()
-    acting_as = serializers.CharField()
-    reason = serializers.CharField()
-    at = serializers.DateTimeField()
-
-    def get_actor(self, t) -> str | None:
-        return t.actor.get_username() if t.actor_id else None
-
-
 class EvaluationCandidateDetailSerializer(EvaluationCandidateSerializer):
     reasons = EvaluationReasonSerializer(many=True)
     required_bodies = serializers.SerializerMethodField(help_text="§8.1 the bodies that must approve the decision.")
@@ -321,6 +327,30 @@ class EvaluationObjectionCreateSerializer(serializers.Serializer):
 class EvaluationObjectionDecideSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
     note = serializers.CharField(max_length=20000, allow_blank=True)
+
+
+class EvaluationNoticeRowSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(source="pk")
+    member = serializers.CharField(source="member.name")
+    unit = serializers.CharField(source="unit.name")
+    from_grade = serializers.IntegerField(allow_null=True)
+    decision = serializers.CharField()
+    decision_grade = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class EvaluationNoticeSerializer(serializers.Serializer):
+    round = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    publicity_start = serializers.DateField()
+    publicity_end = serializers.DateField()
+    publicity_days = serializers.IntegerField()
+    objection_contact = serializers.CharField()
+    rows = serializers.SerializerMethodField()
+
+    @extend_schema_field(EvaluationNoticeRowSerializer(many=True))
+    def get_rows(self, r):
+        return EvaluationNoticeRowSerializer(selectors.notice_rows(r), many=True).data
 
 
 class EvaluationSeparationProposalSerializer(serializers.Serializer):
@@ -406,6 +436,19 @@ class EvaluationRoundViewSet(viewsets.GenericViewSet):
             qs = qs.filter(Q(member__name__icontains=p["q"].strip()))
         page = self.paginate_queryset(qs.order_by("unit__path", "member__name", "pk"))
         return self.get_paginated_response(EvaluationCandidateSerializer(page, many=True).data)
+
+    @extend_schema(summary="The round's 公示 notice (every role, during and after the publicity)",
+                   responses=_responses(EvaluationNoticeSerializer))
+    @action(detail=True, methods=["get"])
+    def notice(self, request, pk=None):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        rnd = EvaluationRound.objects.filter(pk=pk).first()
+        if rnd is None or not selectors.can_see_notice(request.user, rnd):
+            raise Http404
+        return Response(EvaluationNoticeSerializer(rnd).data)
 
     @extend_schema(summary="One step on many candidates of the round (recommend, qualify, approve …)",
                    request=EvaluationBulkMoveSerializer, responses=_responses(EvaluationBulkResultSerializer))

@@ -384,3 +384,23 @@ def test_schema_lists_the_evaluation_api_without_warnings(db):
     assert {"200", "400", "403", "404", "409"} <= set(move["responses"])
     warnings = [w for w in str(GENERATOR_STATS).splitlines() if "evaluation" in w.lower()]
     assert not warnings, warnings
+
+
+def test_notice_for_every_role_during_and_after_the_publicity(cast, client_for):
+    d = cast.d
+    rnd = cast.to(rules.APPROVAL, finished=True)
+    url = f"{API}/rounds/{rnd.pk}/notice/"
+    assert client_for(d.bureau_user).get(url).status_code == 404  # no notice before the publicity
+    cast.move(rnd, "start_publicity", start=PUBLICITY_START)
+    member2 = make_user("member2", "member", member=d.m2)
+    for user in (d.bureau_user, d.squadron2, d.hrco, d.bianban, d.admin, member2, d.assessor):
+        r = client_for(user).get(url)
+        assert r.status_code == 200, user
+        body = r.json()
+        # Grade changes only: m1 (五级 → 四级) and m3 (四级 → 五级); no keep, no separation proposal.
+        assert {row["member"] for row in body["rows"]} == {d.m1.name, cast.m3.name}
+        assert body["publicity_start"] == PUBLICITY_START.isoformat() and body["objection_contact"]
+    assert client_for(d.nobody).get(url).status_code == 404
+    assert client_for(None).get(url).status_code in (401, 403)
+    r = client_for(d.bureau_user).get(f"{API}/rounds/{rnd.pk}/")
+    assert [h["action"] for h in r.json()["history"]][-1] == "start_publicity"
