@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from auxpost.accounts import scope
@@ -311,7 +312,7 @@ def _round_page(request, rnd: EvaluationRound, *, bound: dict | None = None, bul
         counts = [(s, rules.CANDIDATE_LABEL.get(s, s), counts[s]) for s in rules.CANDIDATE_STATES if counts.get(s)]
     transitions = _history(rnd)
     ctx = {
-        "round": rnd, "round_status_label": rules.ROUND_LABEL.get(rnd.status, rnd.status),
+        "round": rnd, "c": None, "round_status_label": rules.ROUND_LABEL.get(rnd.status, rnd.status),
         "stages": _stage_bar(rnd, transitions), "actions": actions, "counts": counts, "page": page, "params": params,
         "unit_options": unit_options, "statuses": [(s, rules.CANDIDATE_LABEL[s]) for s in rules.CANDIDATE_STATES],
         "outcomes": [(o, rules.OUTCOME_LABEL[o]) for o in Outcome.values], "bulk": bulk, "bulk_form": bulk_form,
@@ -390,6 +391,9 @@ def _round_bulk(request, rnd: EvaluationRound):
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return _round_page(request, rnd, bulk_form=None)
     action, _sep, body = form.cleaned_data["action"].partition(":")
+    if body and body not in scope.roles(user):
+        messages.error(request, _("You do not act for %(body)s.") % {"body": rules.BODY_LABEL[body]})
+        return _round_page(request, rnd, status=403)
     try:
         result = candidates_act(actor=user, round=rnd, candidate_ids=form.cleaned_data["candidates"], action=action,
                                 reason=form.cleaned_data["reason"], body=body or None, today=timezone.localdate())
@@ -399,11 +403,18 @@ def _round_bulk(request, rnd: EvaluationRound):
         messages.error(request, " ".join(exc.messages))
         return _round_page(request, rnd)
     label = rules.CANDIDATE_ACTION_LABEL.get(action, action)
-    if result.done:
-        messages.success(request, _("%(action)s: done for %(n)d candidate(s).") % {"action": label, "n": result.done})
     for cand, message in result.refused:
         messages.error(request, f"{cand.member.name}：{message}")
-    return redirect(request.POST.get("back") or reverse("evaluation:round", args=[rnd.pk]))
+    if result.missing:
+        messages.error(request, _("%(n)d ticked candidate(s) are not in your scope.") % {"n": result.missing})
+    if not result.done:
+        # Nothing moved: every ticked case refused the step (its state, its approving bodies).
+        return _round_page(request, rnd, status=409)
+    messages.success(request, _("%(action)s: done for %(n)d candidate(s).") % {"action": label, "n": result.done})
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("evaluation:round", args=[rnd.pk])
+    return redirect(back)
 
 
 # ------------------------------------------------------------------------------------ candidate
@@ -583,7 +594,7 @@ def notice(request, pk: int):
         c.from_label, c.to_label = _grade(c.from_grade), _grade(c.decision_grade)
         c.decision_label = rules.OUTCOME_LABEL.get(c.decision, c.decision)
     return render(request, "evaluation/notice.html", {
-        "round": rnd, "rows": rows, "may_object": may_object, "form": form or ObjectionFileForm(),
+        "round": rnd, "c": None, "rows": rows, "may_object": may_object, "form": form or ObjectionFileForm(),
         "target": target, "today": timezone.localdate(),
     }, status=status)
 
