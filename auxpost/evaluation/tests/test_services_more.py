@@ -389,3 +389,11 @@ def test_initial_grading_not_recommended_gives_the_entry_grade(cast):
     assert (c.status, c.decision, c.decision_grade) == (rules.PENDING_APPROVAL, rules.INITIAL, 5)
     assert "试用期未满" in c.decision_note
     assert rules.approving_bodies(c.decision, c.decision_grade) == {rules.BUREAU, rules.HR_COMPANY}
+
+
+def test_inbox_provider_is_registered(cast):
+    from auxpost.core.inbox import PROVIDERS, todo_for
+
+    assert "auxpost.evaluation.inbox.todo" in PROVIDERS
+    cast.open()
+    assert [i.key for i in todo_for(cast.d.bureau_user) if i.key.startswith("evaluation.")] == ["evaluation.round"]
