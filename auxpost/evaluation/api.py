@@ -75,6 +75,11 @@ def _responses(ok, code=200):
     return {code: ok, **REFUSALS}
 
 
+def _read(ok):
+    """A read: the object, or 404 (not found or outside your scope)."""
+    return {200: ok, 404: REFUSALS[404]}
+
+
 # --- serializers ---------------------------------------------------------------------------------
 
 
@@ -402,7 +407,7 @@ class EvaluationRoundViewSet(viewsets.GenericViewSet):
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="A round with its counts per status and the moves you may take",
-                   responses=_responses(EvaluationRoundDetailSerializer))
+                   responses=_read(EvaluationRoundDetailSerializer))
     def retrieve(self, request, pk=None):
         rnd = selectors.round_for(request.user, pk)
         return Response(EvaluationRoundDetailSerializer(rnd, context={"request": request}).data)
@@ -438,7 +443,7 @@ class EvaluationRoundViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(EvaluationCandidateSerializer(page, many=True).data)
 
     @extend_schema(summary="The round's 公示 notice (every role, during and after the publicity)",
-                   responses=_responses(EvaluationNoticeSerializer))
+                   responses=_read(EvaluationNoticeSerializer))
     @action(detail=True, methods=["get"])
     def notice(self, request, pk=None):
         try:
@@ -470,7 +475,7 @@ class EvaluationCandidateViewSet(viewsets.GenericViewSet):
     queryset = Candidate.objects.none()
 
     @extend_schema(summary="A candidate: outcome and reasons, approvals, materials, objections, history",
-                   responses=_responses(EvaluationCandidateDetailSerializer))
+                   responses=_read(EvaluationCandidateDetailSerializer))
     def retrieve(self, request, pk=None):
         return _candidate_detail(request, selectors.candidate_for(request.user, pk))
 
