@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(_("Date: “%(value)s” is not a date; write e.g. 2026-07-01.") % {
                     "value": today}) from None
-        results = rounds_make_due_effective(today=day)
+        try:
+            results = rounds_make_due_effective(today=day)
+        except DatabaseError as exc:  # e.g. a database not migrated yet: say so, no traceback
+            raise CommandError(_("Database error: %(error)s") % {"error": exc}) from None
         if not results:
             self.stdout.write(_("No decided round is due to take effect on %(date)s.") % {"date": day.isoformat()})
             return
