@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from auxpost.assessment import views
+from auxpost.assessment import document_views, views
 
 app_name = "assessment"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("annual/", views.annual_index, name="annual_index"),
     path("annual/<int:year>/", views.annual, name="annual"),
+    # §11 the printable 年度考核登记表 of one member and year.
+    path("annual/<int:year>/<int:member_id>/form.pdf", document_views.annual_form_pdf, name="annual_form_pdf"),
 ]
