@@ -24,7 +24,7 @@ class ServiceErrorsMixin:
 class RoundOpenForm(ServiceErrorsMixin, forms.Form):
     """§8.3 the bureau opens a round for an as-of date, effective on a stated date."""
 
-    name = forms.CharField(label=_("Round name"), max_length=100)
+    name = forms.CharField(label=_("Name of the round"), max_length=100)
     kind = forms.ChoiceField(label=_("Round kind"), choices=RoundKind.choices, initial=RoundKind.ANNUAL)
     as_of = forms.DateField(label=_("Evaluation date"), widget=DateInput(),
                             help_text=_("Outcomes are computed on this date (the last complete calendar years "
@@ -59,9 +59,9 @@ class ReasonForm(ServiceErrorsMixin, forms.Form):
 class BulkForm(ServiceErrorsMixin, forms.Form):
     """§8.4 one action on the ticked candidates of a round (recommend, qualify, approve, …)."""
 
-    action = forms.ChoiceField(label=_("Action"))
+    action = forms.ChoiceField(label=_("Step"))
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
-    candidates = forms.TypedMultipleChoiceField(label=_("Candidates"), coerce=int, choices=())
+    candidates = forms.TypedMultipleChoiceField(label=_("Ticked candidates"), coerce=int, choices=())
 
     def __init__(self, *args, actions=(), candidate_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +96,7 @@ class ObjectionRecordForm(ServiceErrorsMixin, forms.Form):
 class ObjectionDecideForm(ServiceErrorsMixin, forms.Form):
     """§8.4 the bureau decides an objection: upheld takes the candidate out of the round."""
 
-    decision = forms.ChoiceField(label=_("Decision"),
+    decision = forms.ChoiceField(label=_("Decision on the objection"),
                                  choices=[("dismiss", _("Dismiss the objection")),
                                           ("uphold", _("Uphold the objection (the candidate is withdrawn)"))])
     note = forms.CharField(label=_("Reason for the decision"), max_length=2000,
