@@ -769,6 +769,7 @@ UNGRADED = 0
 REQ_SERVICE = "累计任职年限（自入职）"
 REQ_IMPORTED = "原等级"
 REQ_INITIAL = "首次定级"
+REQ_SHORT_WINDOW = "缩短的考察期"
 
 
 def _step(grade: int, name: str) -> str:
@@ -818,14 +819,17 @@ def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WE
       reachable when the member was hired at least N_4 + … + N_t years before ``as_of`` (默认: 四级
       ≥2 years since hire, 三级 ≥5, 二级 ≥8, 一级 ≥12). A 市级-or-higher commendation of the
       evaluation year (as in the annual rule, dated on/after the hire date) waives its years ONCE
-      from that cumulative total (never below 1 year) and shortens every step's window as the annual
-      rule shortens N (never below 1 year).
+      from that cumulative total (never below 1 year).
     * **Record windows**: each step's points (average and floor), annual results, 优秀 count are
-      judged over the last N_t complete calendar years before ``as_of`` — the window the annual
-      rule would use today — and the skills score on the last complete year. This is the simplest
+      judged over the last N complete calendar years before ``as_of`` — the window the annual rule
+      would use today — and the skills score on the last complete year. This is the simplest
       defensible reading: a grade is given only on evidence the member would need to reach it in
       an annual round now, and records from before the standard was adopted (usually not kept) are
-      never needed. A missing year fails the step that needs it.
+      never needed. A missing year fails the step that needs it. N is the table's years; when the
+      member's own N is shorter (本科+ shortcut, commendation waiver: N − waiver, at least 1 year, as
+      the annual rule shortens it) a record not met over the table's window may also be met over the
+      shorter one — either will do, so a degree or a commendation never lowers a grade (the annual
+      rule, judging the shorter window only, can; that is its own reading and left unchanged).
     * **Age, sanctions, health** block as in a promotion (§6.2 age margin, §6.1 basic requirements),
       so one of them failing keeps the member at 五级. They do not change from step to step, so
       the explanation shows them once: the basic requirements under 五级, the age under 四级.
@@ -884,7 +888,14 @@ def initial_grade(record: CandidateRecord, as_of: date, policy: GradePolicy = WE
                     Reason(REQ_EDUCATION, EDUCATION_MIN_LABEL[req.min_education],
                            EDUCATION_LABEL.get(record.education, "未登记"),
                            have is not None and have >= EDUCATION_RANK[req.min_education])]
-            step += _window_reasons(record, req, n, as_of)
+            window = _window_reasons(record, req, req.years_in_grade, as_of)
+            if n < req.years_in_grade and not all(r.met for r in window):
+                short = _window_reasons(record, req, n, as_of)
+                if all(r.met for r in short):
+                    window = short
+                else:
+                    window.append(Reason(REQ_SHORT_WINDOW, f"或近{n}年记录符合条件（年限减免）", "亦未符合", False))
+            step += window
             if not parts[1:]:  # the same on every step: judged once, on the first step above 五级
                 step.append(_age_reason(record, as_of, policy))
             reasons += [replace(r, requirement=_step(grade, r.requirement)) for r in step]
@@ -923,7 +934,9 @@ def _initial_target(record: CandidateRecord, as_of: date, policy: GradePolicy) -
         cumulative += base
         if (add_months(record.hire_date, 12 * max(1, cumulative - waived)) > as_of
                 or have < EDUCATION_RANK[req.min_education]
-                or not _window_ok(record, req, max(1, base - waived), as_of)):
+                or not (_window_ok(record, req, req.years_in_grade, as_of)
+                        or (max(1, base - waived) < req.years_in_grade
+                            and _window_ok(record, req, max(1, base - waived), as_of)))):
             break
         if first:  # the age margin, judged on the first step above 五级
             ret = statutory_retirement_date(record.birth_date, record.sex, record.original_retirement_age)

@@ -86,14 +86,20 @@ def entry_ok(rec: CandidateRecord) -> bool:
 
 def supported_by_annual_rule(rec: CandidateRecord) -> int:
     """The grade reached by asking the annual rule (``evaluate``) for each step in turn, as if the
-    member had spent long enough in the grade below, plus the cumulative years since hire."""
+    member had spent long enough in the grade below, plus the cumulative years since hire. A 本科+
+    member may also be judged on the table's window (as a 大专 member, who has no shortcut)."""
     if not entry_ok(rec):
         return 5
     grade, cumulative = 5, 0
     for target in (4, 3, 2, 1):
         cumulative += step_years(rec, POLICY.requirement_for(target))
         as_if = replace(rec, grade=target + 1, grade_effective_date=date(1990, 1, 1), commendation_levels=[])
-        if add_months(rec.hire_date, 12 * cumulative) > AS_OF or evaluate(as_if, AS_OF, POLICY).outcome != PROMOTE:
+        standard = replace(as_if, education="junior_college")  # meets every education minimum, no shortcut
+        if add_months(rec.hire_date, 12 * cumulative) > AS_OF:
+            break
+        if evaluate(as_if, AS_OF, POLICY).outcome != PROMOTE and not (
+                EDUCATION_RANK[rec.education] >= EDUCATION_RANK["bachelor"]
+                and evaluate(standard, AS_OF, POLICY).outcome == PROMOTE):
             break
         grade = target
     return grade

@@ -190,7 +190,13 @@ def test_a_city_commendation_waives_one_year_once():
     assert o.target_grade == 4
     years = by_name(o)["四级·" + REQ_SERVICE]
     assert years.required.startswith("≥1年") and "市级表彰 2025-10-01 减免1年，原≥2年" in years.required
-    assert by_name(o)["四级·年度积分（近1年平均）"].met  # the window shrinks as in the annual rule
+    assert by_name(o)["四级·年度积分（近2年平均）"].met  # the table's window is met: shown
+    # Only 2025 on record: the table's 2-year window fails, the window shortened by the waiver is met.
+    short = record(hire_date=hired, commendation_levels=city, annual_points={2025: 95},
+                   annual_results={2025: (EXCELLENT, 92.0)})
+    o = initial_grade(short, AS_OF)
+    assert o.target_grade == 4 and by_name(o)["四级·年度积分（近1年平均）"].met
+    assert grade_of(replace(short, commendation_levels=[])) == 5
     # Once: 三级 needs 2 + 3 − 1 = 4 years, not 2 + 3 − 2.
     assert grade_of(record(hire_date=date(2022, 3, 1), commendation_levels=city)) == 3
     assert grade_of(record(hire_date=date(2022, 3, 2), commendation_levels=city)) == 4
@@ -266,3 +272,17 @@ def test_quota_accepts_a_mapping():
     out = rank_initial_for_quota({7: (rec, o)}, headcount=10, as_of=AS_OF)
     assert out[7].target_grade == 1 and out[7].quota_rank == 1
     assert out[7].reasons[:-1] == o.reasons
+
+
+def test_a_degree_or_a_commendation_never_lowers_the_grade():
+    # 2024–2025 average 85 meets 四级 over the table's window; 2025 alone (74) would not. (三级: 88.67 ≥ 88.)
+    points = {**{y: 96 for y in YEARS}, 2025: 74}
+    assert grade_of(record(annual_points=points)) == 3
+    o = initial_grade(record(annual_points=points, education="bachelor"), AS_OF)
+    assert o.target_grade == 3 and by_name(o)["四级·年度积分（近2年平均）"].actual == "85"
+    assert grade_of(record(annual_points=points, commendation_levels=[(date(2025, 1, 1), "city")])) == 3
+    # Neither window met: both are named.
+    o = initial_grade(record(annual_points={**points, 2024: 80}, education="bachelor"), AS_OF)
+    assert o.target_grade == 5
+    shorter = by_name(o)["四级·缩短的考察期"]
+    assert not shorter.met and shorter.required == "或近1年记录符合条件（年限减免）"
