@@ -88,6 +88,11 @@ class EvaluationRound(models.Model):
     class Meta:
         ordering = ["-as_of", "-pk"]
         verbose_name = _("evaluation round")
+        constraints = [
+            # §8.4 one active round at a time, held by the database too (two openings at the same moment).
+            models.UniqueConstraint(models.Value(1), condition=~models.Q(status__in=[rules.ARCHIVED, rules.CANCELLED]),
+                                    name="evaluation_one_active_round"),
+        ]
 
     def __str__(self):
         return self.name

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -518,9 +518,14 @@ def round_open(*, actor, name: str, kind: str, as_of: dt.date, effective_date: d
             if done is not None:
                 raise _refused(_("Initial grading was decided in “%(name)s”; it is done once (§8.4a). Later changes "
                                  "go through annual rounds.") % {"name": done.name})
-        rnd = EvaluationRound.objects.create(
-            name=name, kind=kind, as_of=as_of, effective_date=effective_date, objection_contact=objection_contact,
-            notes=notes, created_by=actor, created_at=at, status=rules.OPEN)
+        try:
+            with transaction.atomic():
+                rnd = EvaluationRound.objects.create(
+                    name=name, kind=kind, as_of=as_of, effective_date=effective_date,
+                    objection_contact=objection_contact, notes=notes, created_by=actor, created_at=at,
+                    status=rules.OPEN)
+        except IntegrityError:  # another opening committed in the meantime (evaluation_one_active_round)
+            raise _refused(_("Another round was opened at the same moment; only one may be in progress.")) from None
         Transition.objects.create(round=rnd, action="open", from_status="", to_status=rules.OPEN, actor=actor,
                                   acting_as=rules.BUREAU, at=at)
         audit_record(actor=actor, action="create", obj=rnd, summary=f"evaluation round opened: {name}",

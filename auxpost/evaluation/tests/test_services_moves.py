@@ -469,3 +469,21 @@ def test_bulk_recommendation_stays_in_the_managers_units(cast):
     assert res.done == 0 and res.missing == 2 and len(res.refused) == 2
     res = candidates_act(actor=d.squadron1, round=rnd, candidate_ids=ids, action="recommend")
     assert res.done == 1 and cast.cand(rnd, d.m1).status == rules.RECOMMENDED
+
+
+def test_the_database_holds_one_active_round(cast, monkeypatch):
+    from django.db import IntegrityError, transaction
+
+    rnd = cast.open()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvaluationRound.objects.create(name="并发", kind="annual", as_of=AS_OF, effective_date=EFFECTIVE,
+                                       created_by=cast.d.bureau_user, created_at=rnd.created_at)
+
+    # Two openings racing past the check: the second is refused, not an error.
+    class NoneActive:
+        def filter(self, **_kw):
+            return []
+
+    monkeypatch.setattr(EvaluationRound.objects, "select_for_update", lambda: NoneActive())
+    _refused("out_of_order", cast.open, name="并发")
+    assert EvaluationRound.objects.count() == 1
