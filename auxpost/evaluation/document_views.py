@@ -25,6 +25,7 @@ from auxpost.core.pdf import issuing_body, pdf_response
 from auxpost.evaluation import documents, rules
 from auxpost.evaluation.models import Candidate, EvaluationRound
 from auxpost.evaluation.selectors import can_see_notice, candidate_for, candidates_for, notice_rows, round_for
+from auxpost.org.models import Unit
 from auxpost.org.selectors import unit_full_names
 
 #: Who prints a whole round's forms (§3: the bureau organises the evaluation).
@@ -71,7 +72,8 @@ def approval_form_pdf(request, pk: int):
 @login_required
 def round_approval_forms_pdf(request, pk: int):
     """§8.4 every candidate's 职级评定审批表 of a round, one per page, for the bureau; ``?status=``
-    limits it to one candidate status (e.g. pending_approval for signature). A logged export."""
+    limits it to one candidate status (e.g. pending_approval for signature), ``?unit=`` to a unit and
+    the units below it (a city-sized round prints unit by unit). A logged export."""
     user = request.user
     if not scope.has_role(user, *BULK_ROLES):
         raise Http404
@@ -80,12 +82,16 @@ def round_approval_forms_pdf(request, pk: int):
     status = request.GET.get("status", "")
     if status in rules.CANDIDATE_STATES:
         qs = qs.filter(status=status)
+    unit = Unit.objects.filter(pk=request.GET["unit"]).first() if request.GET.get("unit", "").isdigit() else None
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
     cands = list(documents.form_queryset(qs).order_by("unit__path", "member__name", "member_id"))
     content = documents.approval_forms_pdf(
         cands, unit_names=unit_full_names(), show_id_number=lambda x: scope.sees_personal_data(user, x.member),
         issuer=issuing_body(), printed_on=timezone.localdate(), title=f"{documents.FORM_TITLE}（{rnd.name}）")
     _log_export(user=user, obj=rnd, document="approval_forms", candidates=cands,
                 summary=f"{documents.FORM_TITLE} {rnd.name}: {len(cands)}")
-    suffix = f"-{rules.CANDIDATE_LABEL[status]}" if status in rules.CANDIDATE_STATES else ""
+    suffix = (f"-{unit.name}" if unit is not None else "") + (
+        f"-{rules.CANDIDATE_LABEL[status]}" if status in rules.CANDIDATE_STATES else "")
     return pdf_response(content, f"{documents.FORM_TITLE}-{rnd.name}{suffix}.pdf",
                         fallback=f"approval-forms-{rnd.pk}.pdf")

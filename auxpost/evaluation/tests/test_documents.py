@@ -298,6 +298,10 @@ def test_bulk_forms_for_the_bureau(client_for, district, urls, case, django_asse
     resp = client.get(urls["bulk"] + "?status=pending_approval")
     assert "李一" not in compact(_pdf(resp))
     assert quote("职级评定审批表-2026年度职级评定-待审批.pdf") in resp["Content-Disposition"]
+    resp = client.get(urls["bulk"] + f"?unit={district.sq2.pk}")
+    text = compact(_pdf(resp))
+    assert "王二" in text and "李一" not in text
+    assert quote("职级评定审批表-2026年度职级评定-第二中队.pdf") in resp["Content-Disposition"]
 
 
 @pytest.mark.parametrize("who", ["squadron1", "member1", "bianban", "hrco", "nobody"])
