@@ -52,6 +52,7 @@ from auxpost.evaluation.models import (
     Outcome,
 )
 from auxpost.evaluation.selectors import (
+    MATERIAL_STATES,
     approval_bodies_for,
     can_see_notice,
     candidate_actions,
@@ -181,7 +182,8 @@ def _history(obj) -> list:
     role_labels = dict(Role.choices)
     out = list(history(obj))
     for t in out:
-        t.action_label = rules.ROUND_ACTION_LABEL.get(t.action) or rules.CANDIDATE_ACTION_LABEL.get(t.action, t.action)
+        t.action_label = (rules.ROUND_ACTION_LABEL.get(t.action) or rules.CANDIDATE_ACTION_LABEL.get(t.action)
+                          or (_("Open the round") if t.action == "open" else t.action))
         t.acting_as_label = rules.BODY_LABEL.get(t.acting_as) or role_labels.get(t.acting_as, t.acting_as)
     return out
 
@@ -435,8 +437,10 @@ def _candidate_context(user, cand: Candidate, *, bound: dict | None = None) -> d
                   if b in required or b in approvals]
     reasons = list(cand.reasons or [])
     sees_objectors = scope.has_role(user, *OBJECTION_PAGE_ROLES)
-    may_material = rules.authorised("supply_material", scope.roles(user)) and rnd.status not in (
-        rules.DECIDED, rules.EFFECTIVE, rules.ARCHIVED, rules.CANCELLED)
+    me = own_member(user)
+    is_self = me is not None and me.pk == cand.member_id
+    may_material = rnd.status in MATERIAL_STATES and (scope.has_role(user, Role.BUREAU) or (
+        is_self and scope.has_role(user, Role.MEMBER)))
     may_record = (scope.has_role(user, Role.BUREAU) and rnd.status == rules.PUBLICITY
                   and cand.status == rules.APPROVED)
     return {
@@ -459,7 +463,7 @@ def _candidate_context(user, cand: Candidate, *, bound: dict | None = None) -> d
         if may_record else None,
         "transitions": _history(cand),
         "notice": rnd.status in NOTICE_STATES,
-        "is_self": own_member(user) is not None and own_member(user).pk == cand.member_id,
+        "is_self": is_self,
     }
 
 

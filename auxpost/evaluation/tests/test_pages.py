@@ -741,3 +741,28 @@ def test_objections_notice_and_separations_query_counts(cast, client_for):
         assert _queries(member, url("notice", rnd.pk)) == notice_few <= 15
     hr = client_for(d.hrco)
     assert _queries(hr, url("separations")) <= 12
+
+
+# ----------------------------------------------------------------------- 首次定级, cancelled
+
+def test_initial_grading_round_pages(cast, client_for):
+    """§8.4a every member is on the track with no application: the unit recommends from "computed"."""
+    d = cast.d
+    rnd = cast.to(rules.RECOMMENDATION, kind="initial")
+    m1 = cast.cand(rnd, d.m1)
+    assert m1.outcome == rules.INITIAL and m1.status == rules.COMPUTED
+    page = text(client_for(d.bureau_user).get(url("round", rnd.pk)))
+    assert "首次定级" in page and all(name in page for name in ("李一", "王二", "降级乙", "退回丙"))
+    mine = text(client_for(d.member1).get(url("mine")))
+    assert 'data-outcome="initial"' in mine and 'name="op" value="apply"' not in mine
+    r = bulk_post(client_for(d.squadron1), rnd, "recommend", [m1.pk])
+    assert r.status_code == 302 and _reload(m1).status == rules.RECOMMENDED
+
+
+def test_cancelled_round_shows_where_it_stopped(cast, client_for):
+    rnd = cast.to(rules.RECOMMENDATION)
+    r = round_post(client_for(cast.d.bureau_user), rnd, "cancel", reason="政策调整，重新组织")
+    assert r.status_code == 302 and _reload(rnd).status == rules.CANCELLED
+    page = text(client_for(cast.d.bureau_user).get(url("round", rnd.pk)))
+    assert 'class="stopped" data-stage="recommendation"' in page and 'class="done" data-stage="applications"' in page
+    assert "政策调整，重新组织" in page and 'data-action=' not in page  # the history; no step left
