@@ -78,6 +78,19 @@ def _shipped_data(request):
         from django.apps import apps
 
         import_module("auxpost.policy.migrations.0002_ship_wenjiang_defaults_as_version_1").ship(apps, None)
+        # §11 the working-day calendar's package years (2004–2026), as its data migration loads them.
+        import_module("auxpost.workcal.migrations.0002_seed_from_chinesecalendar").ship(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Each process keeps the working-day calendar in memory (re-checked every few seconds); a test
+    that enters a year must not leave it visible to the next test, which may expect it missing."""
+    from auxpost.workcal.selectors import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
 
 
 @pytest.fixture(scope="session")

@@ -185,6 +185,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "auxpost.org.models.UnitKind",
         "BasicRecordKindEnum": "auxpost.grading.models.RecordKind",
         "CommendationLevelEnum": "auxpost.grading.models.CommendationLevel",
+        "CalendarYearSourceEnum": "auxpost.workcal.models.YearSource",
+        "ScoreSourceEnum": "auxpost.assessment.models.ScoreSource",
     },
 }
 
