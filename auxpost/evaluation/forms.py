@@ -1,4 +1,6 @@
-"""§8 forms of the grade evaluation pages. They parse input; the services check the flow and write."""
+"""§8 forms of the grade evaluation pages. They parse input (dates, choices); the services check the
+party first, then the flow and the values (required texts, lengths), and write — so a party without
+authority is refused (403) even with an empty form, and every value error is the services' Chinese."""
 
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ class BulkForm(ServiceErrorsMixin, forms.Form):
 class MaterialForm(ServiceErrorsMixin, forms.Form):
     """§8.3 a statement or evidence list supplied with a case."""
 
-    text = forms.CharField(label=_("Material"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+    text = forms.CharField(label=_("Material"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("A statement, or a list of the evidence you hand in (document numbers, "
                                        "certificates)."))
 
@@ -81,7 +83,7 @@ class MaterialForm(ServiceErrorsMixin, forms.Form):
 class ObjectionFileForm(ServiceErrorsMixin, forms.Form):
     """§8.4 a member files an objection from the public notice."""
 
-    text = forms.CharField(label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Objection"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ObjectionRecordForm(ServiceErrorsMixin, forms.Form):
@@ -89,8 +91,8 @@ class ObjectionRecordForm(ServiceErrorsMixin, forms.Form):
 
     objector = forms.CharField(label=_("Objector"), max_length=100, required=False,
                                help_text=_("A name, or leave empty for an anonymous objection."))
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
-    text = forms.CharField(label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=_("Received on"), required=False, widget=DateInput())
+    text = forms.CharField(label=_("Objection"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ObjectionDecideForm(ServiceErrorsMixin, forms.Form):
@@ -99,5 +101,5 @@ class ObjectionDecideForm(ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Decision on the objection"),
                                  choices=[("dismiss", _("Dismiss the objection")),
                                           ("uphold", _("Uphold the objection (the candidate is withdrawn)"))])
-    note = forms.CharField(label=_("Reason for the decision"), max_length=2000,
+    note = forms.CharField(label=_("Reason for the decision"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))

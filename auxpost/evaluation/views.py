@@ -156,9 +156,16 @@ def rounds(request):
     if not _sees_rounds(user):
         return _member_or_404(request)
     may_open = scope.has_role(user, Role.BUREAU)
-    form = RoundOpenForm(request.POST or None) if (may_open or request.method == "POST") else None
+    form = RoundOpenForm(request.POST or None) if may_open else None
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not may_open:
+        try:  # the service refuses a party other than the bureau before looking at the input
+            round_open(actor=user, name="", kind="", as_of=None, effective_date=None)
+        except rules.MoveRefused as exc:
+            status = _refused(request, exc)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    elif request.method == "POST" and form.is_valid():
         try:
             rnd = round_open(actor=user, **form.cleaned_data)
         except rules.MoveRefused as exc:
@@ -172,8 +179,6 @@ def rounds(request):
     page = _page_of(rounds_for(user).select_related("created_by").order_by("-as_of", "-pk"), request.GET.get("page"))
     for r in page.object_list:
         r.status_label = rules.ROUND_LABEL.get(r.status, r.status)
-    if not may_open:
-        form = None
     return render(request, "evaluation/rounds.html", {"page": page, "form": form}, status=status)
 
 

@@ -227,9 +227,10 @@ def test_open_round_while_one_is_active_is_409(cast, client_for):
 
 @pytest.mark.parametrize("who", ["squadron1", "hrco", "bianban", "admin"])
 def test_open_round_by_another_party_is_403(district, client_for, who):
-    r = client_for(getattr(district, who)).post(url("rounds"), open_form())
-    assert r.status_code == 403 and EvaluationRound.objects.count() == 0
-    assert "msg-error" in text(r)
+    for data in (open_form(), {}):  # the party is refused before the input is looked at
+        r = client_for(getattr(district, who)).post(url("rounds"), data)
+        assert r.status_code == 403 and EvaluationRound.objects.count() == 0
+        assert "msg-error" in text(r) and "区综合行政执法局" in text(r)
 
 
 # ------------------------------------------------------------------------------ round moves
@@ -618,8 +619,9 @@ def test_objection_from_the_notice_by_another_party_is_403(cast, client_for):
         with on(DURING):
             page = text(client_for(getattr(d, who)).get(url("notice", rnd.pk)))
             r = client_for(getattr(d, who)).post(url("notice", rnd.pk), {"candidate": m3.pk, "text": "异议"})
+            empty = client_for(getattr(d, who)).post(url("notice", rnd.pk), {"candidate": m3.pk, "text": ""})
         assert 'name="candidate"' not in page, who
-        assert r.status_code == 403, who
+        assert r.status_code == 403 and empty.status_code == 403, who
     assert Objection.objects.count() == 0
 
 
@@ -669,6 +671,10 @@ def test_objection_decided_by_another_party_is_403(cast, client_for):
         r = client_for(d.admin).post(url("objections", rnd.pk), {"objection": o.pk, f"o{o.pk}-decision": "uphold",
                                                                  f"o{o.pk}-note": "成立"})
     assert r.status_code == 403 and _reload(o).status == "pending"
+    with on(DURING):
+        r = client_for(d.admin).post(url("objections", rnd.pk), {"objection": o.pk, f"o{o.pk}-decision": "uphold",
+                                                                 f"o{o.pk}-note": ""})
+    assert r.status_code == 403
     r = client_for(d.hrco).post(url("objections", rnd.pk), {"objection": o.pk, f"o{o.pk}-decision": "uphold",
                                                             f"o{o.pk}-note": "成立"})
     assert r.status_code == 404
