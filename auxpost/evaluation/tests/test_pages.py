@@ -772,3 +772,19 @@ def test_cancelled_round_shows_where_it_stopped(cast, client_for):
     page = text(client_for(cast.d.bureau_user).get(url("round", rnd.pk)))
     assert 'class="stopped" data-stage="recommendation"' in page and 'class="done" data-stage="applications"' in page
     assert "政策调整，重新组织" in page and 'data-action=' not in page  # the history; no step left
+
+
+def test_pages_in_english(cast, client_for):
+    from django.conf import settings
+
+    d = cast.d
+    rnd = cast.to(rules.PUBLICITY)
+    c = client_for(d.bureau_user)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Grade evaluation rounds" in text(c.get(url("rounds")))
+    assert "Candidates of the round" in text(c.get(url("round", rnd.pk)))
+    assert "Why this outcome" in text(c.get(url("candidate", cast.cand(rnd, d.m1).pk)))
+    assert "Public notice from 2026-03-09 to 2026-03-13" in text(c.get(url("notice", rnd.pk)))
+    m = client_for(d.member1)
+    m.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "My grade evaluation" in text(m.get(url("mine")))
