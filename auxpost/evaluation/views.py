@@ -603,7 +603,7 @@ def notice(request, pk: int):
         c.from_label, c.to_label = _grade(c.from_grade), _grade(c.decision_grade)
         c.decision_label = rules.OUTCOME_LABEL.get(c.decision, c.decision)
     return render(request, "evaluation/notice.html", {
-        "round": rnd, "c": None, "rows": rows, "may_object": may_object, "form": form or ObjectionFileForm(),
+        "round": rnd, "c": None, "rows": rows, "may_object": may_object, "me_id": member.pk if member else None, "form": form or ObjectionFileForm(),
         "target": target, "today": timezone.localdate(),
     }, status=status)
 

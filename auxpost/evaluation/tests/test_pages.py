@@ -600,6 +600,7 @@ def test_member_files_an_objection_from_the_notice(cast, client_for):
         c = client_for(d.member1)
         page = text(c.get(url("notice", rnd.pk)))
         assert f'name="candidate" value="{m3.pk}"' in page
+        assert f'name="candidate" value="{cast.cand(rnd, d.m1).pk}"' not in page  # not against oneself
         r = c.post(url("notice", rnd.pk), {"candidate": m3.pk, "text": ""})
         assert r.status_code == 200 and "errorlist" in text(r)
         r = c.post(url("notice", rnd.pk), {"candidate": m3.pk, "text": "该同志2025年积分记录有误"})
