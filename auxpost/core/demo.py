@@ -354,7 +354,33 @@ def load_demo(*, today: dt.date | None = None, seed: int = DEMO_SEED, n_members:
         from auxpost.core.demo_history import load_history
 
         result.created += load_history(today=today, seed=seed, bureau=bureau)
+        _evaluation_round(result, today)
     return result
+
+
+def _evaluation_round(result: DemoResult, today: dt.date) -> None:
+    """§8.3/§8.4 this year's grade evaluation round, opened by the demo bureau and computed, so its
+    flow can be walked from the applications on: the demo member sees their outcome under 我的职级评定,
+    half of the promotion candidates have applied. Only when the district has no round at all."""
+    from auxpost.evaluation import rules as evaluation_rules
+    from auxpost.evaluation.models import Candidate, EvaluationRound
+    from auxpost.evaluation.services import candidate_act, round_move, round_open
+
+    bureau_user = User.objects.filter(username="bureau").first()
+    if bureau_user is None or EvaluationRound.objects.exists():
+        return
+    rnd = round_open(actor=bureau_user, name=f"{today.year}年度职级评定", kind="annual", as_of=today,
+                     effective_date=dt.date(today.year + 1, 1, 1),
+                     objection_contact="区综合行政执法局政治处（电话 028-8271 0000）")
+    round_move(actor=bureau_user, round=rnd, action="compute", today=today)
+    demo_member = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
+    promotions = list(Candidate.objects.filter(round=rnd, outcome=evaluation_rules.PROMOTE)
+                      .exclude(member_id=demo_member).order_by("member_id"))
+    for candidate in promotions[::2]:
+        candidate_act(actor=bureau_user, candidate=candidate, action="apply", today=today,
+                      reason="纸质申请，由局代为录入（演示数据）")
+    result.created["evaluation rounds"] += 1
+    result.created["evaluation candidates"] += Candidate.objects.filter(round=rnd).count()
 
 
 def _work_lines(result: DemoResult) -> list[WorkLine]:

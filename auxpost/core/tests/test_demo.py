@@ -278,3 +278,27 @@ def test_history_gives_five_years_and_this_years_records(demo):
     agree = sum(computed[k] == b for k, b in imported.items())
     assert agree >= 0.8 * len(imported)  # the 优秀 cap and vetoes move a few, nothing more
     assert BasicRecord.objects.filter(kind="health").count() == Member.objects.filter(status__in=ON_ROSTER).count()
+
+
+def test_this_years_evaluation_round_is_open_for_applications(demo, client):
+    """§8.3/§8.4 the demo carries a computed round: every member on the roster is a candidate, half
+    the promotion candidates have applied (recorded as moves), the demo member sees their outcome."""
+    from auxpost.evaluation import rules as evaluation_rules
+    from auxpost.evaluation.models import Candidate, EvaluationRound, Transition
+
+    rnd = EvaluationRound.objects.get()
+    assert rnd.status == evaluation_rules.APPLICATIONS
+    assert rnd.as_of == TODAY and rnd.policy_version == "1"
+    on_roster = Member.objects.filter(status__in=ON_ROSTER).exclude(grade=None).count()
+    assert rnd.candidates.count() == on_roster
+    promotions = Candidate.objects.filter(round=rnd, outcome=evaluation_rules.PROMOTE)
+    applied = promotions.filter(status=evaluation_rules.APPLIED).count()
+    assert 0 < applied and abs(applied - (promotions.count() - applied)) <= 2
+    assert Transition.objects.filter(round=rnd, action="apply").count() == applied
+    client.force_login(User.objects.get(username="member1"))
+    page = client.get("/evaluation/me/")
+    assert page.status_code == 200
+    assert rnd.name in page.content.decode()
+    out = StringIO()
+    call_command("demo", "--today", TODAY.isoformat(), stdout=out)  # idempotent: no second round
+    assert EvaluationRound.objects.count() == 1

@@ -45,6 +45,8 @@ class Command(BaseCommand):
             "skills scores": _("skills scores"), "annual results": _("annual results"),
             "ledger entries": _("points ledger entries"), "monthly scores": _("monthly scorecards"),
             "skills round candidates": _("skills round candidates"), "basic records": _("basic requirement records"),
+            "evaluation rounds": _("grade evaluation rounds"),
+            "evaluation candidates": _("grade evaluation candidates"),
         }
         parts = [f"{labels.get(k, k)} {n}" for k, n in result.created.items() if n]
         self.stdout.write(_("Demo district loaded in %(seconds).1f s: %(parts)s.") % {
