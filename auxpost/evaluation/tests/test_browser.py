@@ -158,7 +158,7 @@ def test_whole_round_across_the_roles(cast_tx, page):
         # The promotion to 四级 waits for the staffing office: the 公示 cannot start yet.
         assert row(page, m1).locator("[data-status]").get_attribute("data-status") == rules.PENDING_APPROVAL
         round_action(page, "start_publicity")
-        assert "1" in error(page) and status_of(page) == rules.APPROVAL
+        assert "尚有1件等待审批" in error(page) and status_of(page) == rules.APPROVAL
 
         login(page, "bianban")
         go(page, f"/evaluation/{rnd.pk}/")
@@ -201,7 +201,7 @@ def test_whole_round_across_the_roles(cast_tx, page):
         click(page, page.get_by_role("link", name="返回本次评定"))
         page.fill('form[data-action="decide"] input[name="decision_number"]', "温执法〔2026〕8号")
         round_action(page, "decide")
-        assert "2026-03-06" in error(page) and status_of(page) == rules.PUBLICITY
+        assert "公示期至2026-03-06，尚未期满" in error(page) and status_of(page) == rules.PUBLICITY
 
         # After the 公示: the decision is issued.
         clock.move_to(dt.datetime(2026, 3, 9, 9, 0, tzinfo=CST))
@@ -213,7 +213,7 @@ def test_whole_round_across_the_roles(cast_tx, page):
         assert "温执法〔2026〕8号" in page.locator("[data-decision]").inner_text()
         # Not effective before the stated date.
         round_action(page, "make_effective")
-        assert "2026-04-01" in error(page) and status_of(page) == rules.DECIDED
+        assert "等级调整于2026-04-01生效" in error(page) and status_of(page) == rules.DECIDED
         d.m1.refresh_from_db()
         assert d.m1.grade == 5
 
