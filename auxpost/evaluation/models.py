@@ -33,7 +33,7 @@ class RoundStatus(models.TextChoices):
 
 
 class CandidateStatus(models.TextChoices):
-    COMPUTED = rules.COMPUTED, _("Awaiting application")
+    COMPUTED = rules.COMPUTED, _("Outcome computed")
     APPLIED = rules.APPLIED, _("Applied")
     NOT_APPLIED = rules.NOT_APPLIED, _("Did not apply")
     RECOMMENDED = rules.RECOMMENDED, _("Recommended by unit")
