@@ -168,13 +168,22 @@ def test_start_publicity_waits_for_approvals_and_counts_working_days(cast):
     message = _refused("out_of_order", cast.move, rnd=rnd, action="start_publicity", start=PUBLICITY_START)
     assert "4" in message
     cast.approve_all(rnd)
-    # Five working days from Wednesday 2026-09-30 run across the National Day holiday (1–7 October),
-    # counted by the working-day calendar (§11).
-    from auxpost.workcal.selectors import add_working_days
+    # Five working days from Wednesday 2026-09-30 run across the National Day holiday (1–7 October)
+    # and its make-up Saturday 10 October: checked against the calendar package's own data (§11).
+    import chinese_calendar
 
+    expected, day, counted = None, dt.date(2026, 9, 30), 0
+    while expected is None:
+        counted += chinese_calendar.is_workday(day)
+        expected = day if counted == 5 else None
+        day += dt.timedelta(days=1)
+    assert expected == dt.date(2026, 10, 12)  # 9-30, 10-8, 10-9, 10-10 (调休上班), 10-12
     rnd = cast.move(rnd, "start_publicity", start=dt.date(2026, 9, 30))
-    assert rnd.publicity_end == add_working_days(dt.date(2026, 9, 30), 5) and rnd.publicity_end > dt.date(2026, 10, 7)
-    assert rnd.publicity_days == 5
+    assert (rnd.publicity_start, rnd.publicity_end, rnd.publicity_days) == (dt.date(2026, 9, 30), expected, 5)
+    with time_machine.travel(dt.datetime(2026, 10, 12, 8, 0, tzinfo=dt.UTC), tick=False):
+        message = _refused("out_of_order", cast.move, rnd=rnd, action="decide",
+                           decision_number="温执法〔2026〕30号", decided_on=dt.date(2026, 10, 12))
+    assert "2026-10-12" in message
 
 
 def test_start_publicity_in_a_year_without_calendar_is_refused_plainly(cast):
