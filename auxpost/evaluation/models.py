@@ -62,6 +62,21 @@ class Body(models.TextChoices):
     STAFFING_OFFICE = rules.STAFFING_OFFICE, _("Staffing office")
 
 
+class AppendOnly(models.Model):
+    """A record that is written once and never changed or deleted (§4.4 every trace kept)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.verbose_name_plural} are append-only")
+
+
 class EvaluationRound(models.Model):
     """§8.3/§8.4 One evaluation round: opened by the bureau for an as-of date, effective on a stated date."""
 
@@ -131,7 +146,7 @@ class Candidate(models.Model):
         return f"{self.round_id}:{self.member_id}"
 
 
-class Transition(models.Model):
+class Transition(AppendOnly):
     """§4.4/§8.4 One recorded move of a round or a candidate (append-only): who, when, why."""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="transitions")
@@ -151,16 +166,9 @@ class Transition(models.Model):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["round", "candidate"], name="evaluation_transition_idx")]
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("transitions are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("transitions are append-only")
 
 
-class Approval(models.Model):
+class Approval(AppendOnly):
     """§8.1 One body's signature on a candidate's decision (approve or reject), append-only."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="approvals")
@@ -174,16 +182,9 @@ class Approval(models.Model):
         ordering = ["at", "pk"]
         constraints = [models.UniqueConstraint(fields=["candidate", "body"], name="evaluation_approval_once")]
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("approvals are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("approvals are append-only")
 
 
-class Material(models.Model):
+class Material(AppendOnly):
     """§8.3 What a member supplies with an application or against an outcome (statement, evidence list)."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="materials")

@@ -88,3 +88,27 @@ def test_tracks_and_decisions_at_submit():
                                     current_grade=None) == rules.Decision(rules.INITIAL, 5)
     assert rules.changes_grade(rules.PROMOTE, 5, 4) and not rules.changes_grade(rules.KEEP, 5, 5)
     assert rules.changes_grade(rules.INITIAL, None, 5) and not rules.changes_grade(rules.SEPARATION, 5, 5)
+
+
+@pytest.mark.django_db
+def test_transitions_approvals_and_materials_are_append_only(district):
+    """§4.4 every trace kept: a recorded move, signature or statement is never changed nor deleted."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from auxpost.evaluation.models import Approval, Candidate, EvaluationRound, Material, Transition
+
+    now = timezone.now()
+    rnd = EvaluationRound.objects.create(name="r", as_of=dt.date(2026, 3, 1), effective_date=dt.date(2026, 4, 1),
+                                         created_by=district.bureau_user, created_at=now)
+    c = Candidate.objects.create(round=rnd, member=district.m1, unit=district.m1.unit, outcome="keep",
+                                 target_grade=5, updated_at=now)
+    rows = [Transition.objects.create(round=rnd, action="open", from_status="", to_status="open", at=now),
+            Approval.objects.create(candidate=c, body="bureau", approved=True, by=district.bureau_user, at=now),
+            Material.objects.create(candidate=c, text="statement", by=district.member1, at=now)]
+    for row in rows:
+        with pytest.raises(ValueError, match="append-only"):
+            row.save()
+        with pytest.raises(ValueError, match="append-only"):
+            row.delete()
