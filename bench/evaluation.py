@@ -1,6 +1,6 @@
 """Issue 4 benchmark: a whole grade evaluation round (职级评定) at city/province scale, and the pay sheet.
 
-  python bench/evaluation.py --db sqlite|postgres [--members 100000] [--compute-repeat 3]
+  python bench/evaluation.py --db sqlite|postgres [--members 100000] [--compute-repeat 3] [--profile STEPS]
 
 Builds the province of ``bench/province.py`` (20 brigades × 10 squadrons × 3 teams, ``--members``
 members with the demo's grade history, and its 2021–2025 history of annual results, points, skills
@@ -31,7 +31,10 @@ threshold fails anything.
 
 Uses its own database (PostgreSQL ``auxpost_bench_eval``, recreated; SQLite in
 ``bench/out/var-evaluation-sqlite``), so it never touches the other benchmarks' data.
-Results: bench/out/evaluation-<db>.json and a table on stdout.
+Results: bench/out/evaluation-<db>.json and a table on stdout. ``--profile "close_review,make_effective"``
+runs those steps under cProfile instead of timing them and prints where their time goes.
+A bulk approval refused on the quota is asked again once (untimed) and what is still refused is
+rejected, so the round can go on; both counts are in the results.
 """
 
 from __future__ import annotations
