@@ -337,8 +337,16 @@ class _Quota:
             raise _refused(_("The 二级 and 一级 quota is full: at most %(cap)s (%(pct)s%% of %(n)s on the roster), "
                              "and %(held)s hold or are approved for those grades.") % {
                 "cap": self.cap_12, "pct": self.percent_12, "n": self.headcount, "held": self.held_12})
-        self.held_1 += enters_1
-        self.held_12 += enters_12
+        # An approved move out of a band frees its place at once (a demotion from 二级 approved earlier
+        # in the same bulk call makes room for a promotion later in it).
+        self.held_1 += enters_1 - _leaves_band(c, 1)
+        self.held_12 += enters_12 - _leaves_band(c, 2)
+
+
+def _leaves_band(c: Candidate, limit: int) -> bool:
+    """Whether an approved decision takes the member out of the grades ≤ ``limit`` (a quota band)."""
+    return (c.decision != rules.SEPARATION and c.from_grade is not None and c.decision_grade is not None
+            and c.from_grade <= limit < c.decision_grade)
 
 
 def candidate_check(*, actor, candidate: Candidate, action: str) -> str | None:
@@ -379,6 +387,10 @@ def _act(*, actor, rnd: EvaluationRound, candidates: list[Candidate], action: st
             ctx.signed.setdefault(c.pk, set())
     moves: list[_Move] = []
     refused: list[tuple[Candidate, str]] = []
+    if action == "approve":
+        # §6.2 places freed by approved demotions count for the promotions approved with them: judge the
+        # moves out of a quota band first (a stable sort keeps the given order otherwise).
+        candidates = sorted(candidates, key=lambda c: not (_leaves_band(c, 2) or _leaves_band(c, 1)))
     for c in candidates:
         try:
             moves.append(_judge(ctx, c))

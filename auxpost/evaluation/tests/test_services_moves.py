@@ -496,3 +496,41 @@ def test_the_database_holds_one_active_round(cast, monkeypatch):
     monkeypatch.setattr(EvaluationRound.objects, "select_for_update", lambda: NoneActive())
     _refused("out_of_order", cast.open, name="并发")
     assert EvaluationRound.objects.count() == 1
+
+
+def test_a_demotion_out_of_the_band_frees_its_place_for_a_promotion_in_the_same_bulk_approval(cast):
+    """§6.2 the quota at approval counts moves out as well as in, within one bulk call and whatever the
+    order of the ticked cases (the benchmark found promotions refused until a second call)."""
+    from auxpost.testing import make_member
+
+    from .flow import promotable
+
+    d = cast.d
+    # Ten on the roster: 30% → 3 places in 二级+一级. Three hold 二级; one of them is demoted to 三级,
+    # one 三级 member is promoted into 二级: 3 − 1 + 1 = 3 holders, within the quota.
+    holders = [make_member(d.sq1_t1, name=f"二级{i}", grade=2, hire_date=dt.date(2010, 1, 1)) for i in range(3)]
+    riser = promotable(d.sq2_t1, name="三升二", grade=3, since=dt.date(2022, 1, 1))
+    for i in range(2):
+        make_member(d.sq2_t1, name=f"五级{i}")
+    rnd = cast.open()
+    rnd = cast.move(rnd, "compute")
+    assert rnd.headcount == 10
+    up, down = cast.cand(rnd, riser), cast.cand(rnd, holders[0])
+    Candidate.objects.filter(pk=up.pk).update(outcome=rules.PROMOTE, target_grade=2, status=rules.PENDING_APPROVAL,
+                                              decision=rules.PROMOTE, decision_grade=2)
+    Candidate.objects.filter(pk=down.pk).update(outcome=rules.DEMOTE, target_grade=3, status=rules.PENDING_APPROVAL,
+                                                decision=rules.DEMOTE, decision_grade=3)
+    rnd.status = rules.APPROVAL
+    rnd.save()
+    res = candidates_act(actor=d.bianban, round=rnd, candidate_ids=[up.pk, down.pk], action="approve")
+    assert (res.done, res.refused) == (2, [])
+    assert cast.cand(rnd, riser).status == cast.cand(rnd, holders[0]).status == rules.APPROVED
+    # The band is now full: another promotion into 二级 is refused, naming the quota.
+    other = cast.cand(rnd, holders[1])
+    Candidate.objects.filter(pk=other.pk).update(status=rules.PENDING_APPROVAL, decision=rules.KEEP, decision_grade=2)
+    late = promotable(d.sq2_t1, name="三升二晚", grade=3, since=dt.date(2022, 1, 1))
+    c_late = Candidate.objects.create(round=rnd, member=late, unit=late.unit, from_grade=3, outcome=rules.PROMOTE,
+                                      target_grade=2, status=rules.PENDING_APPROVAL, decision=rules.PROMOTE,
+                                      decision_grade=2, updated_at=up.updated_at)
+    message = _refused("out_of_order", candidate_act, actor=d.bianban, candidate=c_late, action="approve")
+    assert "二级" in message
