@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
 
-def setup_django(db: str) -> None:
-    """Point auxpost at a fresh benchmark database (SQLite file or a PostgreSQL database)."""
+def setup_django(db: str, *, name: str = "auxpost_bench", var_dir: str = "", static: bool = True) -> None:
+    """Point auxpost at a fresh benchmark database (SQLite file under ``bench/out/<var_dir or
+    var-DB>`` or the PostgreSQL database ``name``, recreated); each benchmark may keep its own."""
     OUT.mkdir(parents=True, exist_ok=True)
-    var = OUT / f"var-{db}"
+    var = OUT / (var_dir or f"var-{db}")
     var.mkdir(parents=True, exist_ok=True)
     os.environ["AUXPOST_VAR_DIR"] = str(var)
     os.environ.setdefault("AUXPOST_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -37,16 +38,17 @@ def setup_django(db: str) -> None:
         import psycopg
 
         with psycopg.connect(base.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS auxpost_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE auxpost_bench")
-        os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/auxpost_bench"
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # production static set-up
+    if static:
+        call_command("collectstatic", interactive=False, verbosity=0)  # production static set-up
 
 
 def timed(fn, repeat: int) -> list[float]:

@@ -45,13 +45,13 @@ import gc
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from common import OUT, ROOT, write_result
+import common
+from common import write_result
 
 AS_OF = dt.date(2026, 6, 30)
 EFFECTIVE = dt.date(2026, 8, 1)
@@ -64,33 +64,7 @@ APPLY_SHARE = "id %% 10 <> 0"  # 90 % of the promotion candidates apply (the sam
 
 def setup_django(db: str) -> None:
     """common.setup_django with this benchmark's own database (never the others')."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    var = OUT / f"var-evaluation-{db}"
-    var.mkdir(parents=True, exist_ok=True)
-    os.environ["AUXPOST_VAR_DIR"] = str(var)
-    os.environ.setdefault("AUXPOST_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "auxpost.settings"
-    sys.path.insert(0, str(ROOT))
-    if db == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-        for suffix in ("", "-wal", "-shm"):
-            p = var / f"auxpost.sqlite3{suffix}"
-            if p.exists():
-                p.unlink()
-    else:
-        base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        import psycopg
-
-        with psycopg.connect(base.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-        os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + DB_NAME
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.setup_django(db, name=DB_NAME, var_dir=f"var-evaluation-{db}", static=False)
 
 
 def _status_kb(key: str) -> int:
