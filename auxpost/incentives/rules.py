@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property, lru_cache
 from typing import Any
 
 GRADES = (5, 4, 3, 2, 1)
@@ -77,6 +78,17 @@ class IncentivesPolicy:
 
     def allowance(self, grade: int | None) -> Decimal:
         return Decimal(0) if grade is None else dict(self.monthly_allowance)[grade]
+
+    @cached_property
+    def allowance_table(self) -> dict[int, tuple[Decimal, int | None]]:
+        """grade → (the monthly allowance rounded to 0.01, the allowance in whole cents — None when it is
+        not a whole number of cents, never for a stored policy, which has at most 2 decimal places).
+        Computed once per policy (a cached attribute beside the fields; not part of equality or hash)."""
+        table = {}
+        for grade, amount in self.monthly_allowance:
+            cents = amount * 100
+            table[grade] = (round_money(amount), int(cents) if cents == cents.to_integral_value() else None)
+        return table
 
     def grade_coefficient(self, grade: int) -> Decimal:
         return dict(self.grade_coefficients)[grade]
@@ -213,14 +225,59 @@ def round_money(value: Fraction | Decimal) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
+def _from_cents(cents: int) -> Decimal:
+    """``cents`` as a 2-place Decimal (the same value and exponent as :func:`round_money` gives)."""
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def days_in_month(year: int, month: int) -> int:
+    return calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+
+
+@lru_cache(maxsize=1024)
+def _month_bounds(year: int, month: int) -> tuple[int, dt.date, dt.date]:
+    """(days in the month, its first day, its last day)."""
+    dim = days_in_month(year, month)
+    return dim, dt.date(year, month, 1), dt.date(year, month, dim)
+
+
 def month_allowance(history: Sequence[HistoryRow], year: int, month: int, policy: IncentivesPolicy, *,
                     hire_date: dt.date, separated_on: dt.date | None = None) -> Decimal:
     """§9/§8.5 one member's grade allowance for one month: Σ allowance(grade) × days / days in the month,
-    exact, rounded once (ROUND_HALF_UP to 0.01)."""
-    dim = calendar.monthrange(year, month)[1]
-    first, last = dt.date(year, month, 1), dt.date(year, month, dim)
+    exact, rounded once (ROUND_HALF_UP to 0.01).
+
+    Computed in whole cents: one grade held the whole month is that grade's allowance; otherwise
+    Σ cents × days, divided once by the days of the month and rounded half up — the same number as the
+    exact fraction (``tests/test_rules.py`` checks it against the exact computation)."""
+    dim, first, last = _month_bounds(year, month)
+    table = policy.allowance_table
+    if hire_date <= first and (separated_on is None or separated_on > last):
+        # The common case first: employed all month, no history row dated inside it.
+        grade = None
+        for row in history:
+            if row.effective_date <= first:
+                grade = row.grade
+            elif row.effective_date <= last:
+                break
+        else:
+            return ZERO if grade is None else table[grade][0]
+    spans = spans_in(history, first, last, hire_date=hire_date, separated_on=separated_on)
+    if not spans:
+        return ZERO
+    if len(spans) == 1 and spans[0][0] == first and spans[0][1] == last:
+        return table[spans[0][2]][0]
+    total = 0  # cents × days
+    for begin, stop, grade in spans:
+        cents = table[grade][1]
+        if cents is None:
+            return _month_allowance_exact(spans, dim, policy)
+        total += cents * ((stop - begin).days + 1)
+    return _from_cents((2 * total + dim) // (2 * dim))  # total / dim, rounded half up
+
+
+def _month_allowance_exact(spans, dim: int, policy: IncentivesPolicy) -> Decimal:
     total = Fraction(0)
-    for begin, stop, grade in spans_in(history, first, last, hire_date=hire_date, separated_on=separated_on):
+    for begin, stop, grade in spans:
         total += Fraction(policy.allowance(grade)) * ((stop - begin).days + 1) / dim
     return round_money(total)
 
@@ -234,6 +291,11 @@ class Bonus:
     formula: str = ""
 
 
+@lru_cache(maxsize=1024)
+def _bonus_amount(base: Decimal, gc: Decimal, rc: Decimal) -> Decimal:
+    return round_money(Fraction(base) * Fraction(gc) * Fraction(rc))
+
+
 def annual_bonus(*, grade: int | None, band: str | None, policy: IncentivesPolicy) -> Bonus:
     """§9 base × grade coefficient × result coefficient, rounded once to 0.01.
 
@@ -243,7 +305,7 @@ def annual_bonus(*, grade: int | None, band: str | None, policy: IncentivesPolic
     if grade is None:
         return Bonus(None, grade, band, REASON_NO_GRADE)
     gc, rc = policy.grade_coefficient(grade), policy.result_coefficient(band)
-    amount = round_money(Fraction(policy.bonus_base) * Fraction(gc) * Fraction(rc))
+    amount = _bonus_amount(policy.bonus_base, gc, rc)
     formula = f"{policy.bonus_base} × {gc}（{GRADE_LABEL[grade]}）× {rc}（{BAND_LABEL[band]}）"
     return Bonus(amount, grade, band, "", formula)
 
@@ -316,7 +378,7 @@ def pay_row(facts: MemberFacts, *, year: int, last_month: int,
         months.append(month_allowance(facts.history, year, m, policy_for_month[m], hire_date=facts.hire_date,
                                       separated_on=facts.separated_on))
     allowance_total = sum((a for a in months if a is not None), ZERO)
-    period_end = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+    period_end = dt.date(year, last_month, days_in_month(year, last_month))
     grade = grade_on(facts.history, period_end, hire_date=facts.hire_date, separated_on=facts.separated_on)
     remarks: list[str] = []
     bonus_amount = None

@@ -259,3 +259,52 @@ def test_summary_equals_the_grouped_rows(members):
     for r in rows:
         assert r.total == r.allowance_total + (r.bonus or D(0))
         assert r.allowance_total == sum(r.months, D(0))
+
+
+# --- the fast allowance against the exact one -------------------------------------------------------------
+
+
+def exact_month_allowance(history, year, month, policy, *, hire_date, separated_on=None):
+    """The reference: the implementation before the whole-cents one — Σ Fraction(allowance) × days / days in
+    the month over the spans, rounded once."""
+    dim = calendar.monthrange(year, month)[1]
+    first, last = dt.date(year, month, 1), dt.date(year, month, dim)
+    total = Fraction(0)
+    for begin, stop, grade in spans_in(history, first, last, hire_date=hire_date, separated_on=separated_on):
+        total += Fraction(policy.allowance(grade)) * ((stop - begin).days + 1) / dim
+    return round_money(total)
+
+
+# Years 2023–2025 with the leap February of 2024; rows, hires and separations around them.
+any_dates = st.dates(min_value=dt.date(2022, 11, 1), max_value=dt.date(2025, 2, 28))
+any_histories = st.lists(st.tuples(any_dates, grades), min_size=0, max_size=8).map(
+    lambda rows: tuple(HistoryRow(d, g) for d, g in sorted(rows, key=lambda r: r[0])))
+cents_amounts = st.integers(0, 10_000_000).map(lambda c: D(c).scaleb(-2))  # 0.00 … 100000.00, as stored
+any_amounts = st.one_of(cents_amounts, st.integers(0, 10**9).map(lambda c: D(c).scaleb(-5)),  # finer than cents
+                        st.sampled_from([D("0"), D("200"), D("1000"), D("333.33"), D("0.005")]))
+policies = st.one_of(
+    st.just(DEFAULT),
+    st.lists(cents_amounts, min_size=5, max_size=5).map(
+        lambda a: IncentivesPolicy(version="p", monthly_allowance=tuple(zip((5, 4, 3, 2, 1), a, strict=True)))),
+    st.lists(any_amounts, min_size=5, max_size=5).map(
+        lambda a: IncentivesPolicy(version="q", monthly_allowance=tuple(zip((5, 4, 3, 2, 1), a, strict=True)))),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_histories, st.integers(2023, 2024), st.integers(1, 12), any_dates, st.one_of(st.none(), any_dates),
+       policies)
+def test_fast_allowance_equals_the_exact_fraction(history, year, month, hire, separated_on, policy):
+    """Property: the whole-cents allowance (one grade all month: the policy's amount; else Σ cents × days,
+    one half-up division) is the exact Fraction result, to the same digits (value and exponent)."""
+    got = month_allowance(history, year, month, policy, hire_date=hire, separated_on=separated_on)
+    want = exact_month_allowance(history, year, month, policy, hire_date=hire, separated_on=separated_on)
+    assert got == want and got.as_tuple() == want.as_tuple()
+
+
+def test_fast_allowance_in_a_leap_february_and_a_whole_month():
+    hist = h((dt.date(2020, 1, 1), 4), (dt.date(2024, 2, 15), 3))
+    # 200 × 14/29 + 400 × 15/29 = 8800/29 = 303.448… → 303.45
+    assert month_allowance(hist, 2024, 2, DEFAULT, hire_date=HIRE) == D("303.45")
+    assert str(month_allowance(hist, 2024, 3, DEFAULT, hire_date=HIRE)) == "400.00"
+    assert str(month_allowance(h((HIRE, 5)), 2024, 3, DEFAULT, hire_date=HIRE)) == "0.00"
