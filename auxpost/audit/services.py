@@ -182,8 +182,10 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
                                                           summary, before, after)])[0]
 
 
-def audit_record_many(*, actor, changes: list[Change]) -> list[AuditEntry]:
-    """§11 append many links in one go (bulk imports): one lock, one bulk insert."""
+def audit_record_many(*, actor, changes: list[Change], returning: bool = True) -> list[AuditEntry]:
+    """§11 append many links in one go (bulk imports): one lock, one bulk insert. ``returning=False``
+    skips building the returned ``AuditEntry`` instances (an empty list comes back) for callers that
+    append many thousands and use none of them; the links written are the same."""
     if not changes:
         return []
     if action_errors := [ch.action for ch in changes if ch.action not in AuditEntry.Action.values]:
@@ -210,7 +212,7 @@ def audit_record_many(*, actor, changes: list[Change]) -> list[AuditEntry]:
             rows.append(row)
         # Plain executemany: bulk_create's per-field preparation cost more than hashing (bench/roster.py).
         insert_many(AuditEntry, rows, stamp=at, batch=1000, with_pk=True)
-        entries = [AuditEntry(**row) for row in rows]
+        entries = [AuditEntry(**row) for row in rows] if returning else []
         for e in entries:
             e._state.adding = False
             e._state.db = "default"

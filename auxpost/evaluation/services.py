@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from auxpost.accounts import scope
 from auxpost.audit.services import Change, audit_record, audit_record_many, model_snapshot
-from auxpost.core.bulk import insert_many, update_many
+from auxpost.core.bulk import insert_many
 from auxpost.evaluation import rules
 from auxpost.evaluation.models import (
     Approval,
@@ -63,6 +64,13 @@ TEXT_MAX = 5000
 REASON_MAX = 2000
 #: Rows per IN list / update batch.
 CHUNK = 500
+#: Candidates a big move (a round move, a bulk action) handles at once, and ids per ``UPDATE … WHERE id IN``:
+#: memory stays flat with the size of the round.
+MOVE_CHUNK = 5000
+#: The columns a candidate move reads (``reasons``, a JSON list, only where a separation proposal is built;
+#: the member's name only where a refusal message is built).
+MOVE_FIELDS = ("id", "round", "member", "unit", "status", "outcome", "target_grade", "from_grade", "quota_rank",
+               "decision", "decision_grade", "decision_note")
 
 #: The candidate actions a person takes (the others are taken by round moves).
 CANDIDATE_USER_ACTIONS = ("apply", "recommend", "not_recommend", "qualify", "disqualify", "approve", "reject")
@@ -145,18 +153,21 @@ class _Move:
 
 
 def _record_candidate_moves(*, actor, rnd: EvaluationRound, moves: list[_Move], at: dt.datetime) -> None:
-    """Apply ``moves`` set-based: one UPDATE batch per set of changed fields, the transitions inserted in
-    batches, one audit_record_many. The candidate objects are updated in memory too."""
+    """Apply ``moves`` set-based: the rows grouped by their new values (a handful of groups in a round
+    move), one ``UPDATE … WHERE id IN (…)`` per group and chunk of ids, the transitions inserted in
+    batches, one audit_record_many. The candidate objects are updated in memory too.
+
+    Callers hold the round's row lock (``select_for_update`` on the round, taken before any candidate is
+    read or written): every writer of Candidate in this module does so."""
     if not moves:
         return
     actor_id = actor.pk if actor is not None and actor.pk else None
-    groups: dict[tuple[str, ...], list[dict]] = {}
+    groups: dict[tuple, list[int]] = {}
     transitions, changes = [], []
     for mv in moves:
         c = mv.candidate
         before = c.status
-        row = {"id": c.pk, "status": mv.to_status, "updated_at": at, **mv.fields}
-        groups.setdefault(tuple(sorted(row)), []).append(row)
+        groups.setdefault((mv.to_status, tuple(sorted(mv.fields.items()))), []).append(c.pk)
         transitions.append({"round_id": rnd.pk, "candidate_id": c.pk, "action": mv.action, "from_status": before,
                             "to_status": mv.to_status, "actor_id": actor_id, "acting_as": mv.acting_as,
                             "reason": mv.reason, "at": at})
@@ -169,10 +180,12 @@ def _record_candidate_moves(*, actor, rnd: EvaluationRound, moves: list[_Move], 
         c.updated_at = at
         for k, v in mv.fields.items():
             setattr(c, k, v)
-    for keys, rows in groups.items():
-        update_many(Candidate, rows, fields=[k for k in keys if k != "id"], stamp=at)
+    for (to_status, values), pks in groups.items():
+        for start in range(0, len(pks), MOVE_CHUNK):
+            Candidate._base_manager.filter(pk__in=pks[start:start + MOVE_CHUNK]).update(
+                status=to_status, updated_at=at, **dict(values))
     insert_many(Transition, transitions, stamp=at)
-    audit_record_many(actor=actor, changes=changes)
+    audit_record_many(actor=actor, changes=changes, returning=False)
 
 
 @dataclass
@@ -188,6 +201,28 @@ class _Ctx:
     lm_units: set[int] | None = None
     signed: dict[int, set[str]] | None = None
     quota: _Quota | None = None
+    #: Member names read for refusal messages, and the members of the chunk being judged (read together).
+    names: dict[int, str] = field(default_factory=dict)
+    name_ids: list[int] = field(default_factory=list)
+
+
+class _Name:
+    """A candidate's member name, read only when a refusal message is formatted with it."""
+
+    __slots__ = ("ctx", "c")
+
+    def __init__(self, ctx: _Ctx, c: Candidate):
+        self.ctx, self.c = ctx, c
+
+    def __str__(self) -> str:
+        ctx, c = self.ctx, self.c
+        if Candidate.member.is_cached(c):
+            return c.member.name
+        if c.member_id not in ctx.names:
+            # One query for the chunk's members: a bulk call refusing many reads their names once.
+            wanted = {c.member_id, *ctx.name_ids} - ctx.names.keys()
+            ctx.names.update(Member.objects.filter(pk__in=list(wanted)).values_list("pk", "name"))
+        return ctx.names.get(c.member_id, "")
 
 
 def _context(*, actor, rnd: EvaluationRound, action: str, body: str | None) -> _Ctx:
@@ -216,7 +251,7 @@ def _judge(ctx: _Ctx, c: Candidate, *, with_quota: bool = True) -> _Move:
     """§8.1/§8.4 whether ``ctx.actor`` may take ``ctx.action`` on ``c`` now; the move, or MoveRefused /
     ValidationError naming the reason. Party checks first (403), then order (409)."""
     action, roles, rnd = ctx.action, ctx.roles, ctx.rnd
-    name = c.member.name
+    name = _Name(ctx, c)
     acting_as = ""
     body = None
     if action == "apply":
@@ -376,48 +411,55 @@ def _check_reason(action: str, reason: str) -> str:
 
 
 def _act(*, actor, rnd: EvaluationRound, candidates: list[Candidate], action: str, reason: str, body: str | None,
-         at: dt.datetime, collect: bool) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+         at: dt.datetime, collect: bool) -> tuple[int, list[tuple[Candidate, str]]]:
+    """Judge and move ``candidates`` by chunks of MOVE_CHUNK (the caller holds the round's lock); returns
+    how many moved and the refusals (with ``collect``; else the first refusal is raised)."""
     ctx = _context(actor=actor, rnd=rnd, action=action, body=body)
-    if action in ("approve", "reject") and candidates:
-        ctx.signed = {}
-        for cid, b in Approval.objects.filter(candidate__in=[c.pk for c in candidates]).values_list(
-                "candidate_id", "body"):
-            ctx.signed.setdefault(cid, set()).add(b)
-        for c in candidates:
-            ctx.signed.setdefault(c.pk, set())
-    moves: list[_Move] = []
-    refused: list[tuple[Candidate, str]] = []
     if action == "approve":
         # §6.2 places freed by approved demotions count for the promotions approved with them: judge the
         # moves out of a quota band first (a stable sort keeps the given order otherwise).
         candidates = sorted(candidates, key=lambda c: not (_leaves_band(c, 2) or _leaves_band(c, 1)))
-    for c in candidates:
-        try:
-            moves.append(_judge(ctx, c))
-        except (rules.MoveRefused, ValidationError) as exc:
-            if not collect:
-                raise
-            refused.append((c, exc.message if isinstance(exc, rules.MoveRefused) else " ".join(exc.messages)))
-    reason = _check_reason(action, reason)
-    approvals, approval_changes = [], []
-    for mv in moves:
-        body = mv.fields.pop("_body", None)
-        mv.reason = reason
-        if body is not None:
-            approvals.append(Approval(candidate=mv.candidate, body=body, approved=action == "approve", note=reason,
-                                      by=actor, at=at))
-            ctx.signed[mv.candidate.pk].add(body)
-    _record_candidate_moves(actor=actor, rnd=rnd, moves=moves, at=at)
-    if approvals:
-        Approval.objects.bulk_create(approvals, batch_size=CHUNK)
-        for a in approvals:
-            approval_changes.append(Change("create", "evaluation.approval", str(a.pk or ""), str(a.candidate),
-                                           f"approval of candidate {a.candidate_id} by {a.body}: "
-                                           f"{'approved' if a.approved else 'rejected'}",
-                                           None, {"candidate": a.candidate_id, "body": a.body,
-                                                  "approved": a.approved, "note": a.note}))
-        audit_record_many(actor=actor, changes=approval_changes)
-    return [mv.candidate for mv in moves], refused
+    done = 0
+    refused: list[tuple[Candidate, str]] = []
+    checked_reason: str | None = None
+    for start in range(0, len(candidates), MOVE_CHUNK):
+        chunk = candidates[start:start + MOVE_CHUNK]
+        ctx.name_ids = [c.member_id for c in chunk]
+        if action in ("approve", "reject"):
+            ctx.signed = {c.pk: set() for c in chunk}
+            for cid, b in Approval.objects.filter(candidate__in=list(ctx.signed)).values_list("candidate_id", "body"):
+                ctx.signed[cid].add(b)
+        moves: list[_Move] = []
+        for c in chunk:
+            try:
+                moves.append(_judge(ctx, c))
+            except (rules.MoveRefused, ValidationError) as exc:
+                if not collect:
+                    raise
+                refused.append((c, exc.message if isinstance(exc, rules.MoveRefused) else " ".join(exc.messages)))
+        if checked_reason is None:
+            checked_reason = _check_reason(action, reason)
+        approvals = []
+        for mv in moves:
+            body = mv.fields.pop("_body", None)
+            mv.reason = checked_reason
+            if body is not None:
+                approvals.append(Approval(candidate=mv.candidate, body=body, approved=action == "approve",
+                                          note=checked_reason, by=actor, at=at))
+                ctx.signed[mv.candidate.pk].add(body)
+        _record_candidate_moves(actor=actor, rnd=rnd, moves=moves, at=at)
+        if approvals:
+            Approval.objects.bulk_create(approvals, batch_size=CHUNK)
+            audit_record_many(actor=actor, returning=False, changes=[
+                Change("create", "evaluation.approval", str(a.pk or ""), str(a.candidate),
+                       f"approval of candidate {a.candidate_id} by {a.body}: "
+                       f"{'approved' if a.approved else 'rejected'}",
+                       None, {"candidate": a.candidate_id, "body": a.body, "approved": a.approved, "note": a.note})
+                for a in approvals])
+        done += len(moves)
+    if checked_reason is None:
+        _check_reason(action, reason)  # nothing to judge: a missing reason is still refused
+    return done, refused
 
 
 def candidate_act(*, actor, candidate: Candidate, action: str, reason: str = "", body: str | None = None,
@@ -462,18 +504,40 @@ def candidates_act(*, actor, round: EvaluationRound, candidate_ids, action: str,
         raise ValidationError({"candidate_ids": _("Candidates: choose at least one.")})
     q = candidate_q(actor)
     with transaction.atomic():
+        # The round's row lock serialises every candidate write: each writer of Candidate in this module
+        # (candidate_act, candidates_act, the round moves through _round_move, objection_decide) locks the
+        # round row first, in its own transaction, before it reads the candidates it writes. So the
+        # candidates are read here without a row lock of their own (SELECT … FOR UPDATE per candidate).
         rnd = EvaluationRound.objects.select_for_update().get(pk=round.pk)
-        found: list[Candidate] = []
-        if q is not None:
-            for start in range(0, len(ids), CHUNK):
-                found += list(Candidate.objects.select_for_update(of=("self",))
-                              .filter(q, round=rnd, pk__in=ids[start:start + CHUNK])
-                              .select_related("member", "unit"))
+        found = _bulk_candidates(q, rnd, ids, action) if q is not None else []
         for c in found:
             c.round = rnd
         done, refused = _act(actor=actor, rnd=rnd, candidates=found, action=action, reason=reason, body=body,
                              at=at, collect=True)
-    return BulkResult(done=len(done), refused=refused, missing=len(ids) - len(found))
+        if refused:  # the callers list the refusals by member name: read them in one query
+            members = Member.objects.in_bulk([c.member_id for c, _m in refused])
+            for c, _m in refused:
+                if c.member_id in members:
+                    c.member = members[c.member_id]
+    return BulkResult(done=done, refused=refused, missing=len(ids) - len(found))
+
+
+def _bulk_candidates(q: Q, rnd: EvaluationRound, ids: list[int], action: str) -> list[Candidate]:
+    """The candidates of ``rnd`` among ``ids`` (sorted) within the scope ``q``, by id, with the columns a
+    move needs. Many ids: the round's candidates in the states ``action`` moves from, read in one query
+    by round and status and intersected with the ids, then the few others by id (they are refused)."""
+    base = Candidate.objects.filter(q, round=rnd).only(*MOVE_FIELDS)
+    if len(ids) <= CHUNK:
+        return list(base.filter(pk__in=ids).order_by("pk"))
+    wanted = set(ids)
+    sources = sorted({s for (s, a) in rules.CANDIDATE_FLOW if a == action})
+    found = [c for c in base.filter(status__in=sources).order_by("pk").iterator(chunk_size=MOVE_CHUNK)
+             if c.pk in wanted]
+    rest = sorted(wanted.difference(c.pk for c in found))
+    for start in range(0, len(rest), MOVE_CHUNK):
+        found += base.filter(pk__in=rest[start:start + MOVE_CHUNK])
+    found.sort(key=lambda c: c.pk)
+    return found
 
 
 # ------------------------------------------------------------------------------------------- rounds
@@ -598,30 +662,37 @@ def _compute(*, actor, acting_as, rnd, at, **_kw) -> str:
         outcomes = grading.initial_outcomes_compute(as_of=rnd.as_of, policy=policy)
     else:
         outcomes = outcomes_compute_annual(as_of=rnd.as_of, policy=policy)
-    rows = []
-    for mo in outcomes:
-        o = mo.outcome
-        rows.append({
-            "round_id": rnd.pk, "member_id": mo.member_id, "unit_id": mo.unit_id, "status": rules.COMPUTED,
-            "from_grade": o.grade or None, "outcome": o.outcome, "target_grade": o.target_grade,
-            "quota_rank": o.quota_rank,
-            "reasons": [{"requirement": r.requirement, "required": r.required, "actual": r.actual, "met": r.met}
-                        for r in o.reasons],
-            "decision": "", "decision_grade": None, "decision_note": "", "updated_at": at,
-        })
-        if hasattr(o, "forget"):
-            o.forget()
-    insert_many(Candidate, rows, stamp=at)
+    n = 0
+    outcomes = iter(outcomes)
+    while chunk := list(islice(outcomes, MOVE_CHUNK)):  # insert and audit by chunks: flat memory
+        rows = []
+        for mo in chunk:
+            o = mo.outcome
+            rows.append({
+                "round_id": rnd.pk, "member_id": mo.member_id, "unit_id": mo.unit_id, "status": rules.COMPUTED,
+                "from_grade": o.grade or None, "outcome": o.outcome, "target_grade": o.target_grade,
+                "quota_rank": o.quota_rank,
+                "reasons": [{"requirement": r.requirement, "required": r.required, "actual": r.actual, "met": r.met}
+                            for r in o.reasons],
+                "decision": "", "decision_grade": None, "decision_note": "", "updated_at": at,
+            })
+            if hasattr(o, "forget"):
+                o.forget()
+        del chunk
+        insert_many(Candidate, rows, stamp=at)
+        ids = dict(Candidate.objects.filter(round=rnd, member_id__in=[r["member_id"] for r in rows])
+                   .values_list("member_id", "pk"))
+        audit_record_many(actor=actor, returning=False, changes=[
+            Change("create", "evaluation.candidate", str(ids.get(r["member_id"], "")), f"{rnd.pk}:{r['member_id']}",
+                   f"evaluation candidate computed: member {r['member_id']} {r['outcome']} → {r['target_grade']}",
+                   None, {"round": rnd.pk, "member": r["member_id"], "unit": r["unit_id"],
+                          "from_grade": r["from_grade"], "outcome": r["outcome"], "target_grade": r["target_grade"],
+                          "quota_rank": r["quota_rank"]})
+            for r in rows])
+        n += len(rows)
     rnd.policy_version = policy.version
     rnd.headcount = grading.headcount()
-    ids = dict(Candidate.objects.filter(round=rnd).values_list("member_id", "pk"))
-    audit_record_many(actor=actor, changes=[
-        Change("create", "evaluation.candidate", str(ids.get(r["member_id"], "")), f"{rnd.pk}:{r['member_id']}",
-               f"evaluation candidate computed: member {r['member_id']} {r['outcome']} → {r['target_grade']}", None,
-               {"round": rnd.pk, "member": r["member_id"], "unit": r["unit_id"], "from_grade": r["from_grade"],
-                "outcome": r["outcome"], "target_grade": r["target_grade"], "quota_rank": r["quota_rank"]})
-        for r in rows])
-    return _("%(n)s candidates computed under policy %(version)s.") % {"n": len(rows), "version": policy.version}
+    return _("%(n)s candidates computed under policy %(version)s.") % {"n": n, "version": policy.version}
 
 
 def outcomes_compute_annual(*, as_of, policy):
@@ -631,18 +702,30 @@ def outcomes_compute_annual(*, as_of, policy):
     return outcomes_compute(as_of=as_of, policy=policy)
 
 
-def _candidates(rnd: EvaluationRound, q: Q) -> list[Candidate]:
-    return list(Candidate.objects.filter(q, round=rnd).select_related("member").order_by("pk"))
+def _candidate_chunks(rnd: EvaluationRound, q: Q):
+    """The round's candidates matching ``q`` by id, MOVE_CHUNK at a time, with the columns a move needs
+    (keyset by id: moving a chunk out of ``q`` does not shift the next one)."""
+    last = 0
+    while True:
+        chunk = list(Candidate.objects.filter(q, round=rnd, pk__gt=last).only(*MOVE_FIELDS).order_by("pk")
+                     [:MOVE_CHUNK])
+        if chunk:
+            yield chunk
+        if len(chunk) < MOVE_CHUNK:
+            return
+        last = chunk[-1].pk
 
 
 def _close_applications(*, actor, acting_as, rnd, at, **_kw) -> str:
     """§8.4 annual promotions not applied for lapse (→ not_applied)."""
-    lapsed = [c for c in _candidates(rnd, Q(status=rules.COMPUTED, outcome=rules.PROMOTE))
-              if rules.needs_application(rnd.kind, c.outcome)]
-    _record_candidate_moves(actor=actor, rnd=rnd, at=at, moves=[
-        _Move(c, "lapse", rules.NOT_APPLIED, acting_as, _("No application by the end of the application stage."))
-        for c in lapsed])
-    return _("%(n)s promotions not applied for.") % {"n": len(lapsed)}
+    n = 0
+    for chunk in _candidate_chunks(rnd, Q(status=rules.COMPUTED, outcome=rules.PROMOTE)):
+        lapsed = [c for c in chunk if rules.needs_application(rnd.kind, c.outcome)]
+        _record_candidate_moves(actor=actor, rnd=rnd, at=at, moves=[
+            _Move(c, "lapse", rules.NOT_APPLIED, acting_as, _("No application by the end of the application stage."))
+            for c in lapsed])
+        n += len(lapsed)
+    return _("%(n)s promotions not applied for.") % {"n": n}
 
 
 def _track_q(rnd: EvaluationRound) -> Q:
@@ -664,7 +747,6 @@ def _close_review(*, actor, acting_as, rnd, at, **_kw) -> str:
     if waiting:
         raise _refused(_("%(n)s recommended candidates still wait for the qualification review.") % {"n": waiting})
     submit_from = [s for (s, a) in rules.CANDIDATE_FLOW if a == "submit"]
-    cands = _candidates(rnd, Q(status__in=submit_from))
     # Why a case ends at 维持原等级: the reason recorded with the step that stopped it.
     stopped = {rules.NOT_RECOMMENDED: "not_recommend", rules.DISQUALIFIED: "disqualify"}
     reasons = dict(Transition.objects.filter(round=rnd, action__in=list(stopped.values()))
@@ -672,17 +754,20 @@ def _close_review(*, actor, acting_as, rnd, at, **_kw) -> str:
     notes = {rules.NOT_APPLIED: _("Not applied for: keeps the current grade."),
              rules.NOT_RECOMMENDED: _("Not recommended by the unit: %(reason)s"),
              rules.DISQUALIFIED: _("Not qualified on review: %(reason)s")}
-    moves = []
-    for c in cands:
-        d = rules.decision_at_submit(state=c.status, outcome=c.outcome, target_grade=c.target_grade,
-                                     current_grade=c.from_grade)
-        note = notes.get(c.status, "")
-        if "%(reason)s" in note:
-            note = note % {"reason": reasons.get(c.pk, "")}
-        moves.append(_Move(c, "submit", rules.PENDING_APPROVAL, acting_as, fields={
-            "decision": d.decision, "decision_grade": d.grade, "decision_note": note[:DECISION_NOTE_MAX]}))
-    _record_candidate_moves(actor=actor, rnd=rnd, moves=moves, at=at)
-    return _("%(n)s cases submitted for approval.") % {"n": len(moves)}
+    n = 0
+    for chunk in _candidate_chunks(rnd, Q(status__in=submit_from)):
+        moves = []
+        for c in chunk:
+            d = rules.decision_at_submit(state=c.status, outcome=c.outcome, target_grade=c.target_grade,
+                                         current_grade=c.from_grade)
+            note = notes.get(c.status, "")
+            if "%(reason)s" in note:
+                note = note % {"reason": reasons.get(c.pk, "")}
+            moves.append(_Move(c, "submit", rules.PENDING_APPROVAL, acting_as, fields={
+                "decision": d.decision, "decision_grade": d.grade, "decision_note": note[:DECISION_NOTE_MAX]}))
+        _record_candidate_moves(actor=actor, rnd=rnd, moves=moves, at=at)
+        n += len(moves)
+    return _("%(n)s cases submitted for approval.") % {"n": n}
 
 
 def _start_publicity(*, rnd, today, start, **_kw) -> str:
@@ -733,24 +818,29 @@ def _decide(*, actor, acting_as, rnd, today, decision_number, decided_on, at, **
     if errors:
         raise ValidationError(errors)
     rnd.decision_number, rnd.decided_on = decision_number, decided_on
-    cands = _candidates(rnd, Q(status=rules.APPROVED))
-    _record_candidate_moves(actor=actor, rnd=rnd, at=at, moves=[
-        _Move(c, "finalise", rules.FINAL, acting_as, decision_number) for c in cands])
-    separations = [c for c in cands if c.decision == rules.SEPARATION]
+    n = 0
+    separations: list[Candidate] = []
+    for chunk in _candidate_chunks(rnd, Q(status=rules.APPROVED)):
+        _record_candidate_moves(actor=actor, rnd=rnd, at=at, moves=[
+            _Move(c, "finalise", rules.FINAL, acting_as, decision_number) for c in chunk])
+        n += len(chunk)
+        separations += [c for c in chunk if c.decision == rules.SEPARATION]
+    # The outcome reasons (a JSON list per candidate) are read for the separation proposals only.
+    reasons = dict(Candidate.objects.filter(pk__in=[c.pk for c in separations]).values_list("pk", "reasons"))
     proposals = [SeparationProposal(
         member_id=c.member_id, candidate=c, proposed_on=decided_on, created_at=at,
         reason=_("%(round)s (%(number)s): separation proposal (§7.4). %(failed)s") % {
             "round": rnd.name, "number": decision_number,
-            "failed": "；".join(f"{r['requirement']}：{r['actual']}" for r in c.reasons if not r.get("met"))})
+            "failed": "；".join(f"{r['requirement']}：{r['actual']}" for r in reasons[c.pk] if not r.get("met"))})
         for c in separations]
     SeparationProposal.objects.bulk_create(proposals, batch_size=CHUNK)
-    audit_record_many(actor=actor, changes=[
+    audit_record_many(actor=actor, returning=False, changes=[
         Change("create", "evaluation.separationproposal", str(p.pk or ""), str(p.member_id),
                f"separation proposal for member {p.member_id} from round {rnd.pk}", None,
                {"member": p.member_id, "candidate": p.candidate_id, "proposed_on": p.proposed_on,
                 "reason": p.reason})
         for p in proposals])
-    return _("%(n)s decisions issued, %(s)s separation proposals.") % {"n": len(cands), "s": len(proposals)}
+    return _("%(n)s decisions issued, %(s)s separation proposals.") % {"n": n, "s": len(proposals)}
 
 
 def _make_effective(*, actor, acting_as, rnd, today, at, **_kw) -> str:
@@ -764,14 +854,25 @@ def _make_effective(*, actor, acting_as, rnd, today, at, **_kw) -> str:
     source = GradeHistory.Source.INITIAL if rnd.kind == RoundKind.INITIAL else GradeHistory.Source.ROUND
     reference = f"职级评定#{rnd.pk} {rnd.decision_number}"[:100]
     eff = rnd.effective_date
-    cands = _candidates(rnd, Q(status=rules.FINAL))
-    member_ids = [c.member_id for c in cands]
-    members = {}
-    for i in range(0, len(member_ids), CHUNK):
-        members.update({m[0]: m for m in Member.objects.filter(pk__in=member_ids[i:i + CHUNK]).values_list(
-            "pk", "status", "grade", "grade_effective_date", "hire_date")})
     actor_id = actor.pk if actor is not None and actor.pk else None
-    history, member_rows, befores, moves = [], [], {}, []
+    n = 0
+    for cands in _candidate_chunks(rnd, Q(status=rules.FINAL)):
+        n += _make_effective_chunk(actor=actor, acting_as=acting_as, rnd=rnd, cands=cands, actor_id=actor_id,
+                                   source=source, reference=reference, at=at)
+    return _("%(n)s grade changes in effect from %(date)s.") % {"n": n, "date": eff.isoformat()}
+
+
+def _make_effective_chunk(*, actor, acting_as, rnd, cands, actor_id, source, reference, at) -> int:
+    """One chunk of ``_make_effective``: the grade history rows, the members' grades (one UPDATE per new
+    grade), their audit links, then the candidates' moves. Returns the number of grade changes."""
+    eff = rnd.effective_date
+    members = {}
+    member_ids = [c.member_id for c in cands]
+    for i in range(0, len(member_ids), MOVE_CHUNK):
+        members.update({m[0]: m for m in Member.objects.filter(pk__in=member_ids[i:i + MOVE_CHUNK]).values_list(
+            "pk", "status", "grade", "grade_effective_date", "hire_date")})
+    history, befores, moves = [], {}, []
+    after: dict[int, dict] = {}
     for c in cands:
         note = ""
         if rules.changes_grade(c.decision, c.from_grade, c.decision_grade):
@@ -790,21 +891,26 @@ def _make_effective(*, actor, acting_as, rnd, today, at, **_kw) -> str:
                 befores[pk] = {"grade": grade, "grade_effective_date": grade_eff}
                 # The newest effective date (then the newest row) gives the current grade.
                 if grade_eff is None or eff >= grade_eff:
-                    member_rows.append({"id": pk, "grade": c.decision_grade, "grade_effective_date": eff,
-                                        "updated_at": at})
+                    after[pk] = {"grade": c.decision_grade, "grade_effective_date": eff}
         moves.append(_Move(c, "take_effect", rules.CANDIDATE_EFFECTIVE, acting_as, note))
     insert_many(GradeHistory, history, stamp=at)
-    update_many(Member, member_rows, fields=["grade", "grade_effective_date", "updated_at"], stamp=at)
-    after = {r["id"]: {"grade": r["grade"], "grade_effective_date": r["grade_effective_date"]} for r in member_rows}
-    rows = GradeHistory.objects.filter(source=source, reference=reference, effective_date=eff, recorded_at=at)
-    audit_record_many(actor=actor, changes=[
+    by_grade: dict[int, list[int]] = {}
+    for pk, values in after.items():
+        by_grade.setdefault(values["grade"], []).append(pk)
+    for grade, pks in by_grade.items():  # a handful of grades: one UPDATE … WHERE id IN (…) each
+        for i in range(0, len(pks), MOVE_CHUNK):
+            Member._base_manager.filter(pk__in=pks[i:i + MOVE_CHUNK]).update(
+                grade=grade, grade_effective_date=eff, updated_at=at)
+    rows = GradeHistory.objects.filter(source=source, reference=reference, effective_date=eff, recorded_at=at,
+                                       member_id__in=list(befores)) if befores else []
+    audit_record_many(actor=actor, returning=False, changes=[
         Change("create", "people.gradehistory", str(h.pk), str(h),
                f"grade history of member {h.member_id}: {h.grade} from {eff} ({source})",
                befores.get(h.member_id), (after.get(h.member_id) or befores.get(h.member_id) or {})
                | {"entry": model_snapshot(h, ["member", "grade", "effective_date", "source", "reason", "reference"])})
         for h in rows])
     _record_candidate_moves(actor=actor, rnd=rnd, moves=moves, at=at)
-    return _("%(n)s grade changes in effect from %(date)s.") % {"n": len(history), "date": eff.isoformat()}
+    return len(history)
 
 
 def _cancel(*, reason, **_kw) -> str:
@@ -929,8 +1035,10 @@ def objection_decide(*, actor, objection: Objection, upheld: bool, note: str) ->
     at = _now()
     with transaction.atomic():
         o = Objection.objects.select_for_update().get(pk=objection.pk)
+        # The round's lock before the candidate is read (as every writer of Candidate here: candidates_act
+        # relies on it instead of locking each candidate).
+        rnd = EvaluationRound.objects.select_for_update(of=("self",)).get(candidates=o.candidate_id)
         c = Candidate.objects.select_for_update(of=("self",)).select_related("member").get(pk=o.candidate_id)
-        rnd = EvaluationRound.objects.select_for_update().get(pk=c.round_id)
         if o.status != ObjectionStatus.PENDING:
             raise _refused(_("This objection was decided already (%(status)s).") % {"status": o.get_status_display()})
         if rnd.status != rules.PUBLICITY:

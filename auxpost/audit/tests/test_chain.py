@@ -128,6 +128,15 @@ def test_many_links_in_one_go():
     assert result.ok and result.checked == 2500
 
 
+def test_many_links_without_returning_them_write_the_same_chain():
+    assert audit_record_many(actor=None, returning=False, changes=[
+        Change("import", "people.member", str(i), f"m{i}", "roster", None, {"i": i}) for i in range(1, 1201)]) == []
+    entries = audit_record_many(actor=None, changes=[Change("update", "people.member", "1", "m1", "phone")])
+    assert entries[0].seq == 1201
+    assert AuditEntry.objects.count() == 1201
+    assert audit_verify(chunk=500).ok
+
+
 def test_unknown_action_is_refused():
     with pytest.raises(ValueError):
         audit_record(actor=None, action="approve", object_type="x.y")
