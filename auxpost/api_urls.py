@@ -13,4 +13,7 @@ urlpatterns = [
     path("", include("auxpost.workcal.api_urls")),
     path("", include("auxpost.evaluation.api_urls")),
     path("", include("auxpost.incentives.api_urls")),
+    path("", include("auxpost.recruitment.api_urls")),
+    path("", include("auxpost.training.api_urls")),
+    path("", include("auxpost.separation.api_urls")),
 ]

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "auxpost.workcal",
     "auxpost.evaluation",
     "auxpost.incentives",
+    "auxpost.recruitment",
+    "auxpost.training",
+    "auxpost.separation",
 ]
 
 MIDDLEWARE = [

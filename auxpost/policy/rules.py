@@ -27,6 +27,8 @@ from auxpost.incentives.rules import DEFAULT as INCENTIVES_DEFAULT
 from auxpost.incentives.rules import IncentivesPolicy, incentives_from_dict
 from auxpost.points.rules import WENJIANG_DEFAULT as POINTS_DEFAULT
 from auxpost.points.rules import PointsPolicy, PointsRule
+from auxpost.policy.workforce import DEFAULT as WORKFORCE_DEFAULT
+from auxpost.policy.workforce import WorkforcePolicy, workforce_from_dict
 
 
 class PolicyFormatError(ValueError):
@@ -269,11 +271,13 @@ class PolicyBundle:
     points: PointsPolicy
     #: §9 incentives; the SPEC defaults unless the version's document says otherwise.
     incentives: IncentivesPolicy = INCENTIVES_DEFAULT
+    #: §5.2.1–§5.2.4 recruitment, training, certificates, separation; the SPEC defaults unless stored.
+    workforce: WorkforcePolicy = WORKFORCE_DEFAULT
 
 
 def bundle_from_documents(*, version: str, name: str, grade: dict, assessment: dict, points: dict,
-                          incentives: dict | None = None) -> PolicyBundle:
-    """The decoded bundle; an empty or missing incentives document reads as the §9 defaults."""
+                          incentives: dict | None = None, workforce: dict | None = None) -> PolicyBundle:
+    """The decoded bundle; an empty or missing incentives or workforce document reads as the defaults."""
     return PolicyBundle(
         version=version,
         name=name,
@@ -281,6 +285,7 @@ def bundle_from_documents(*, version: str, name: str, grade: dict, assessment: d
         assessment=assessment_from_dict(assessment, version=version),
         points=points_from_dict(points, version=version),
         incentives=incentives_from_dict(incentives, version=version),
+        workforce=workforce_from_dict(workforce),
     )
 
 

@@ -39,7 +39,8 @@ def bundle_of(pv: PolicyVersion) -> PolicyBundle:
     if pv.status == PolicyStatus.PUBLISHED and key in _cache:
         return _cache[key]
     bundle = bundle_from_documents(version=pv.version, name=pv.name, grade=pv.grade,
-                                   assessment=pv.assessment, points=pv.points, incentives=pv.incentives)
+                                   assessment=pv.assessment, points=pv.points, incentives=pv.incentives,
+                                   workforce=pv.workforce)
     if pv.status == PolicyStatus.PUBLISHED:
         _cache[key] = bundle
     return bundle

@@ -30,11 +30,12 @@ from auxpost.policy.rules import (
     points_to_dict,
 )
 from auxpost.policy.selectors import can_edit
+from auxpost.policy.workforce import workforce_from_dict, workforce_to_dict
 
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Labels that would clash with the pages' own paths (/policy/new/).
 RESERVED_LABELS = {"new"}
-DOCUMENTS = ("grade", "assessment", "points", "incentives")
+DOCUMENTS = ("grade", "assessment", "points", "incentives", "workforce")
 _SNAPSHOT = ["version", "name", "effective_from", "status", "notes", "based_on", "published_at", "published_by"]
 
 
@@ -49,7 +50,7 @@ def _require_editor(by) -> None:
 
 def _document_label(field: str) -> str:
     return {"grade": _("Grade policy"), "assessment": _("Assessment policy"), "points": _("Points policy"),
-            "incentives": _("Incentives policy")}[field]
+            "incentives": _("Incentives policy"), "workforce": _("Workforce policy")}[field]
 
 
 def decode_document(field: str, document, *, version: str, name: str = "") -> dict:
@@ -69,8 +70,10 @@ def decode_document(field: str, document, *, version: str, name: str = "") -> di
             return assessment_to_dict(assessment_from_dict(document, version=version))
         if field == "incentives":
             return incentives_to_dict(incentives_from_dict(document, version=version))
+        if field == "workforce":
+            return workforce_to_dict(workforce_from_dict(document))
         return points_to_dict(points_from_dict(document, version=version))
-    except ValueError as exc:  # PolicyFormatError, AssessmentRuleError, PointsRuleError, IncentivesFormatError
+    except ValueError as exc:  # PolicyFormatError, AssessmentRuleError, PointsRuleError, Incentives/WorkforceFormatError
         message = _("%(policy)s: %(error)s") % {"policy": _document_label(field),
                                                 "error": getattr(exc, "message", str(exc))}
         part = getattr(exc, "field", "") or ""
@@ -138,6 +141,7 @@ def policy_version_create_draft(*, based_on: PolicyVersion, version: str, name: 
         grade=copy.deepcopy(based_on.grade), assessment=copy.deepcopy(based_on.assessment),
         points=copy.deepcopy(based_on.points),
         incentives=incentives_to_dict(incentives_from_dict(based_on.incentives, version=version)),
+        workforce=workforce_to_dict(workforce_from_dict(based_on.workforce)),
         based_on=based_on, created_by=by, created_at=at, notes="",
     )
     try:
@@ -157,9 +161,9 @@ def policy_version_create_draft(*, based_on: PolicyVersion, version: str, name: 
 def policy_version_update_draft(*, pv: PolicyVersion, name: str | None = None,
                                 effective_from: dt.date | None = None, grade: dict | None = None,
                                 assessment: dict | None = None, points: dict | None = None,
-                                incentives: dict | None = None,
+                                incentives: dict | None = None, workforce: dict | None = None,
                                 notes: str | None = None, by, at: dt.datetime) -> PolicyVersion:
-    """§6/§7/§10/§9 change a draft: any of its name, effective date, notes and the four policies.
+    """§6/§7/§10/§9/§5.2 change a draft: any of its name, effective date, notes and the five policies.
 
     Each policy is decoded by the rule dataclasses, so a version that could not be computed with is
     refused before it is stored; errors are keyed by field, in Chinese. A published version is refused.
@@ -179,7 +183,7 @@ def policy_version_update_draft(*, pv: PolicyVersion, name: str | None = None,
     if notes is not None:
         changes["notes"] = notes.strip()
     for field, document in (("grade", grade), ("assessment", assessment), ("points", points),
-                            ("incentives", incentives)):
+                            ("incentives", incentives), ("workforce", workforce)):
         if document is None:
             continue
         try:
