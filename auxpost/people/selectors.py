@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from auxpost.accounts import scope
 from auxpost.accounts.models import Role
@@ -205,6 +206,31 @@ def cert_state(member: Member, today: dt.date) -> str:
     if until <= today + dt.timedelta(days=CERT_EXPIRY_WARNING_DAYS):
         return "expiring"
     return "valid"
+
+
+def certificate_refusal(member: Member, on: dt.date) -> str | None:
+    """§5.2.3 No valid certificate, no duty: why ``member`` cannot be put on duty on ``on`` (None: they
+    can). The message names the member and the certificate (number and expiry date), in the user's
+    language. Duty rosters and any other place that puts a member on duty call this (or
+    ``certificate_refusals`` for many members)."""
+    if not member.cert_number or member.cert_valid_until is None:
+        return _("%(name)s has no duty certificate (上岗证) on record and cannot be put on duty.") % {
+            "name": member.name}
+    if member.cert_valid_until < on:
+        return _("%(name)s's duty certificate %(number)s expired on %(date)s and cannot be used for duty on "
+                 "%(on)s.") % {"name": member.name, "number": member.cert_number,
+                               "date": member.cert_valid_until.isoformat(), "on": on.isoformat()}
+    return None
+
+
+def certificate_refusals(members, on: dt.date) -> dict[int, str]:
+    """§5.2.3 member id → refusal, for every member of ``members`` who cannot be put on duty on ``on``."""
+    out = {}
+    for m in members:
+        why = certificate_refusal(m, on)
+        if why:
+            out[m.pk] = why
+    return out
 
 
 class PersonalDataView:
