@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
 from auxpost.policy.models import PolicyStatus, PolicyVersion
 from auxpost.policy.selectors import can_read, version_get_for, versions_visible_to
+from auxpost.policy.workforce import workforce_from_dict, workforce_to_dict
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
@@ -32,16 +33,26 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
                   "grade_coefficients per grade and result_coefficients per band (excellent, pass, basic, fail); "
                   "decimals as strings. Always the full document (a version stored without one reads as the "
                   "SPEC defaults).")
+    workforce = serializers.SerializerMethodField(
+        help_text="§5.2 workforce policy: recruitment (min_age, max_age, min_education, weight_exam, "
+                  "weight_interview, weight_fitness, pass_score, publicity_working_days, min_contract_years), "
+                  "training (induction_hours, annual_hours, promotion_hours, pass_score), certificates "
+                  "(validity_years, reminder_days), separation (retirement_notice_days); decimals as strings. "
+                  "Always the full document.")
 
     class Meta:
         model = PolicyVersion
         fields = ["version", "name", "effective_from", "status", "published_at", "based_on", "notes",
-                  "grade", "assessment", "points", "incentives"]
+                  "grade", "assessment", "points", "incentives", "workforce"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_incentives(self, pv) -> dict:
         return incentives_to_dict(incentives_from_dict(pv.incentives, version=pv.version))
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_workforce(self, pv) -> dict:
+        return workforce_to_dict(workforce_from_dict(pv.workforce))
 
 
 VERSION_PARAM = OpenApiParameter("version", OpenApiTypes.STR, OpenApiParameter.PATH,

@@ -22,6 +22,7 @@ from auxpost.org.models import UnitKind
 from auxpost.people.models import Education
 from auxpost.policy.models import PolicyVersion
 from auxpost.policy.rules import PROMOTION_GRADES
+from auxpost.policy.workforce import workforce_from_dict, workforce_to_dict
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -262,6 +263,52 @@ class IncentivesForm(forms.Form):
                 "result_coefficients": f"coefficient_{key}", "bonus_base": "bonus_base"}.get(name)
 
 
+class WorkforceForm(forms.Form):
+    """§5.2.1–§5.2.4 recruitment, training, certificates and separation values (cfg).
+
+    Field names are ``<section>__<name>`` of ``auxpost.policy.workforce``; the codec checks the rest
+    (age order, weights summing to 1) when the service decodes the document."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["recruitment__min_age"] = _int(_("Recruitment: youngest age at application"), 16, 70)
+        f["recruitment__max_age"] = _int(_("Recruitment: oldest age at application"), 16, 70)
+        f["recruitment__min_education"] = forms.ChoiceField(
+            label=_("Recruitment: lowest education"), choices=Education.choices)
+        f["recruitment__weight_exam"] = _decimal(_("Recruitment: weight of the written exam"), 0, 1)
+        f["recruitment__weight_interview"] = _decimal(_("Recruitment: weight of the interview"), 0, 1)
+        f["recruitment__weight_fitness"] = _decimal(_("Recruitment: weight of the fitness test"), 0, 1)
+        f["recruitment__pass_score"] = _decimal(_("Recruitment: pass mark of each score and the total"), 0, 100)
+        f["recruitment__publicity_working_days"] = _int(_("Recruitment: public notice (working days)"), 5, 30)
+        f["recruitment__min_contract_years"] = _int(_("Dispatch contract: at least (years)"), 2, 10)
+        f["training__induction_hours"] = _decimal(_("Training hours: induction (once, on hiring)"), 0, 1000)
+        f["training__annual_hours"] = _decimal(_("Training hours: annual (each year)"), 0, 1000)
+        f["training__promotion_hours"] = _decimal(_("Training hours: before a promotion"), 0, 1000)
+        f["training__pass_score"] = _decimal(_("Training: exam pass mark"), 0, 100)
+        f["certificates__validity_years"] = _int(_("Duty certificate: valid for (years)"), 1, 10)
+        f["certificates__reminder_days"] = _int(_("Duty certificate: remind before expiry (days)"), 1, 365)
+        f["separation__retirement_notice_days"] = _int(
+            _("Retirement: propose the separation this many days ahead"), 1, 365)
+
+    @staticmethod
+    def initial_from(document: dict | None) -> dict:
+        d = workforce_to_dict(workforce_from_dict(document or {}))
+        return {f"{section}__{name}": v for section, values in d.items() for name, v in values.items()}
+
+    def document(self) -> dict:
+        out: dict = {}
+        for key, value in self.cleaned_data.items():
+            section, _sep, name = key.partition("__")
+            out.setdefault(section, {})[name] = str(_dec(value)) if isinstance(value, Decimal) else value
+        return out
+
+    @staticmethod
+    def field_of(part: str) -> str:
+        """The input an error of the workforce codec belongs to (``recruitment.max_age`` → recruitment__max_age)."""
+        return part.replace(".", "__")
+
+
 # --- the whole edit page --------------------------------------------------------------------------
 
 
@@ -293,6 +340,7 @@ class PolicyForms:
         self.points_settings = PointsSettingsForm(data, prefix="pts", initial=p)
         self.rules = [(r, PointsRuleForm(data, prefix=f"rule-{r['code']}", initial=r)) for r in p.get("rules", [])]
         self.incentives = IncentivesForm(data, prefix="inc", initial=IncentivesForm.initial_from(pv.incentives))
+        self.workforce = WorkforceForm(data, prefix="wf", initial=WorkforceForm.initial_from(pv.workforce))
         #: errors of a whole section (sums, orders) that belong to no single input
         self.section_errors: dict[str, list[str]] = {}
 
@@ -305,6 +353,7 @@ class PolicyForms:
         yield self.points_settings
         yield from (f for _r, f in self.rules)
         yield self.incentives
+        yield self.workforce
 
     def is_valid(self) -> bool:
         ok = [f.is_valid() for f in self.all_forms()]
@@ -350,7 +399,8 @@ class PolicyForms:
         p["rules"] = [dict(r, name=edited[r["code"]]["name"].strip(), points=edited[r["code"]]["points"],
                            per_quantity=edited[r["code"]]["per_quantity"], unit=edited[r["code"]]["unit"].strip())
                       if r["code"] in edited else r for r in p.get("rules", [])]
-        return {"grade": g, "assessment": a, "points": p, "incentives": self.incentives.document()}
+        return {"grade": g, "assessment": a, "points": p, "incentives": self.incentives.document(),
+                "workforce": self.workforce.document()}
 
     # -- service errors back onto the inputs ------------------------------------------------------
 
@@ -376,6 +426,12 @@ class PolicyForms:
                 self._on(self.incentives, name, message)
             else:
                 self._section("incentives", message)
+        elif field == "workforce":
+            name = WorkforceForm.field_of(part)
+            if name in self.workforce.fields:
+                self._on(self.workforce, name, message)
+            else:
+                self._section("workforce", message)
         else:
             self._section("top", message)
 

@@ -16,6 +16,7 @@ from auxpost.grading.rules import BAND_LABEL, COMMENDATION_LABEL, EDUCATION_MIN_
 from auxpost.incentives.rules import BANDS, GRADES
 from auxpost.points.models import Source
 from auxpost.policy.rules import UNIT_LEVEL_LABEL, PolicyBundle
+from auxpost.policy.workforce import EDUCATION_LABEL
 
 
 def num(value) -> str:
@@ -119,6 +120,29 @@ def incentives_tables(bundle: PolicyBundle) -> dict:
         "results": [Item(BAND_LABEL[b], num(inc.result_coefficient(b))) for b in BANDS],
         "base": num(inc.bonus_base),
     }
+
+
+def workforce_items(bundle: PolicyBundle) -> list[Item]:
+    """§5.2.1–§5.2.4 the recruitment, training, certificate and separation values, one line each."""
+    w = bundle.workforce
+    r, t, c = w.recruitment, w.training, w.certificates
+    return [
+        Item(_("Recruitment: age at application"), f"{r.min_age}–{r.max_age}"),
+        Item(_("Recruitment: lowest education"), EDUCATION_LABEL.get(r.min_education, r.min_education)),
+        Item(_("Recruitment: score weights"), _("written exam %(e)s, interview %(i)s, fitness %(f)s") % {
+            "e": num(r.weight_exam), "i": num(r.weight_interview), "f": num(r.weight_fitness)}),
+        Item(_("Recruitment: pass mark"), num(r.pass_score)),
+        Item(_("Recruitment: public notice"), _("at least %(days)s working days") % {"days": r.publicity_working_days}),
+        Item(_("Dispatch contract"), _("at least %(years)s years (Labour Contract Law Art. 58)") % {
+            "years": r.min_contract_years}),
+        Item(_("Training hours"), _("induction %(i)s, annual %(a)s, before a promotion %(p)s; exam pass mark %(s)s") % {
+            "i": num(t.induction_hours), "a": num(t.annual_hours), "p": num(t.promotion_hours),
+            "s": num(t.pass_score)}),
+        Item(_("Duty certificate"), _("valid %(years)s years; reminder %(days)s days before expiry") % {
+            "years": c.validity_years, "days": c.reminder_days}),
+        Item(_("Statutory retirement"), _("separation proposed %(days)s days ahead") % {
+            "days": w.separation.retirement_notice_days}),
+    ]
 
 
 def assessment_tables(bundle: PolicyBundle) -> dict:

@@ -25,6 +25,7 @@ from auxpost.policy.presentation import (
     grade_settings,
     incentives_tables,
     points_tables,
+    workforce_items,
 )
 from auxpost.policy.selectors import (
     bundle_of,
@@ -89,6 +90,7 @@ def version_detail(request, version: str):
         "grade_rows": grade_rows(bundle), "grade_settings": grade_settings(bundle),
         "assessment": assessment_tables(bundle), "points": points_tables(bundle),
         "incentives": incentives_tables(bundle),
+        "workforce": workforce_items(bundle),
     })
 
 
