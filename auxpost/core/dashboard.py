@@ -21,6 +21,7 @@ from auxpost.accounts.scope import member_q, role_assignments, unit_q
 from auxpost.core.navigation import MANAGERS
 from auxpost.org.models import Unit
 from auxpost.people.models import ON_ROSTER, Grade, Member, MemberStatus
+from auxpost.people.selectors import cert_reminder_days
 
 # §5.2.3 a certificate expiring within this many days raises a reminder (cfg; default 30).
 CERT_REMINDER_DAYS = 30
@@ -232,7 +233,8 @@ def _manager_dashboard(user, assignments, today: dt.date) -> ManagerDashboard:
     else:
         roster = Member.objects.filter(mq, status__in=ON_ROSTER)
         units = list(Unit.objects.filter(uq).order_by("path").values("id", "name", "path", "quota"))
-    soon_until = today + dt.timedelta(days=CERT_REMINDER_DAYS)
+    reminder_days = cert_reminder_days(today)
+    soon_until = today + dt.timedelta(days=reminder_days)
     soon_q = Q(cert_valid_until__gte=today, cert_valid_until__lte=soon_until)
 
     # 1 query: headline figures and the status split.
@@ -315,7 +317,7 @@ def _manager_dashboard(user, assignments, today: dt.date) -> ManagerDashboard:
         scope_label=scope_label, whole_district=whole, on_roster=heads["total"], probation=heads["probation"],
         suspended=heads["suspended"], cert_expiring=heads["soon"], cert_expired=heads["expired"],
         cert_missing=heads["missing"], by_grade=by_grade, by_status=by_status, by_unit=by_unit,
-        by_work_line=by_work_line, quotas=quotas, quota_units_total=quota_total, expiring=expiring,
+        by_work_line=by_work_line, quotas=quotas, quota_units_total=quota_total, expiring=expiring, reminder_days=reminder_days,
     )
 
 
@@ -341,11 +343,12 @@ def _member_card(user, today: dt.date) -> dict | None:
     if len(unit_names) > 1:
         unit_names = unit_names[1:]
     valid_until = member.cert_valid_until
+    reminder_days = cert_reminder_days(today)
     if valid_until is None:
         cert_state = "missing"
     elif valid_until < today:
         cert_state = "expired"
-    elif (valid_until - today).days <= CERT_REMINDER_DAYS:
+    elif (valid_until - today).days <= reminder_days:
         cert_state = "expiring"
     else:
         cert_state = "valid"
@@ -356,5 +359,5 @@ def _member_card(user, today: dt.date) -> dict | None:
         "cert_state": cert_state,
         "days_left": (valid_until - today).days if valid_until else None,
         "status_tone": {"active": "ok", "probation": "", "suspended": "bad"}.get(member.status, "warn"),
-        "reminder_days": CERT_REMINDER_DAYS,
+        "reminder_days": reminder_days,
     }

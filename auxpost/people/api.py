@@ -31,6 +31,7 @@ from auxpost.people.selectors import (
     PersonalDataView,
     age_on,
     can_edit,
+    cert_reminder_days,
     cert_state,
     grade_history_of,
     member_get_for,
@@ -80,7 +81,7 @@ class MemberSerializer(serializers.Serializer):
     grade_effective_date = serializers.DateField(allow_null=True)
     cert_number = serializers.CharField()
     cert_valid_until = serializers.DateField(allow_null=True)
-    cert_state = serializers.SerializerMethodField(help_text="missing, expired, expiring (within 30 days) or valid.")
+    cert_state = serializers.SerializerMethodField(help_text="missing, expired, expiring (within the policy's reminder days, default 30) or valid.")
     separated_on = serializers.DateField(allow_null=True)
     personal_data_masked = serializers.SerializerMethodField()
 
@@ -109,7 +110,9 @@ class MemberSerializer(serializers.Serializer):
         return {"id": m.work_line_id, "name": m.work_line.name} if m.work_line_id else None
 
     def get_cert_state(self, m) -> str:
-        return cert_state(m, self.context["today"])
+        if "cert_reminder_days" not in self.context:
+            self.context["cert_reminder_days"] = cert_reminder_days(self.context["today"])
+        return cert_state(m, self.context["today"], self.context["cert_reminder_days"])
 
     def get_personal_data_masked(self, m) -> bool:
         return not self._view().reveals(m)

@@ -27,7 +27,18 @@ LIST_ROLES = (Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU, Role.LINE_MANAGER, 
 EDITOR_ROLES = (Role.ADMIN, Role.BUREAU, Role.HR_COMPANY)
 
 PER_PAGE = 50
-CERT_EXPIRY_WARNING_DAYS = 30  # §5.2.3 (cfg) reminder window before a certificate expires
+CERT_EXPIRY_WARNING_DAYS = 30  # §5.2.3 (cfg) reminder window when no policy version is in force
+
+
+def cert_reminder_days(on: dt.date) -> int:
+    """§5.2.3 (cfg) how many days before expiry a certificate is flagged: the workforce policy in force
+    on ``on`` (the SPEC default before any version is published)."""
+    from auxpost.policy.selectors import PolicyNotFound, policy_in_force
+
+    try:
+        return policy_in_force(on).workforce.certificates.reminder_days
+    except PolicyNotFound:
+        return CERT_EXPIRY_WARNING_DAYS
 
 SORTS: dict[str, tuple] = {
     "name": (F("name").asc(), "id"),
@@ -168,7 +179,7 @@ def roster_filter(qs: QuerySet[Member], params: Mapping | RosterParams | None, *
         qs = qs.filter(cert_valid_until__lt=today)
     elif p.cert == "expiring":
         qs = qs.filter(cert_valid_until__gte=today,
-                       cert_valid_until__lte=today + dt.timedelta(days=CERT_EXPIRY_WARNING_DAYS))
+                       cert_valid_until__lte=today + dt.timedelta(days=cert_reminder_days(today)))
     elif p.cert == "missing":
         qs = qs.filter(cert_valid_until__isnull=True)
     elif p.cert == "valid":
@@ -196,14 +207,17 @@ def roster_page(qs: QuerySet[Member], number, *, per_page: int = PER_PAGE) -> Pa
     return Paginator(qs, per_page).get_page(number)
 
 
-def cert_state(member: Member, today: dt.date) -> str:
-    """missing / expired / expiring / valid, for the certificate badge (§5.2.3)."""
+def cert_state(member: Member, today: dt.date, reminder_days: int | None = None) -> str:
+    """missing / expired / expiring / valid, for the certificate badge (§5.2.3); ``reminder_days``
+    defaults to the policy's (pass it when badging many members)."""
     until = member.cert_valid_until
     if until is None:
         return "missing"
     if until < today:
         return "expired"
-    if until <= today + dt.timedelta(days=CERT_EXPIRY_WARNING_DAYS):
+    if reminder_days is None:
+        reminder_days = cert_reminder_days(today)
+    if until <= today + dt.timedelta(days=reminder_days):
         return "expiring"
     return "valid"
 

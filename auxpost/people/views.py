@@ -27,13 +27,13 @@ from auxpost.people.exports import roster_export
 from auxpost.people.forms import MemberForm, unit_choices
 from auxpost.people.models import Grade, MemberStatus
 from auxpost.people.selectors import (
-    CERT_EXPIRY_WARNING_DAYS,
     EDITOR_ROLES,
     LIST_ROLES,
     PersonalDataView,
     RosterParams,
     age_on,
     can_edit,
+    cert_reminder_days,
     cert_state,
     grade_history_of,
     member_get_for,
@@ -56,16 +56,20 @@ def _check_list_access(user) -> None:
         raise Http404
 
 
-def _decorate(members, view: PersonalDataView, today, names: dict[int, str] | None = None):
-    """Attach what the template shows: masked numbers, age, certificate state, unit path."""
+def _decorate(members, view: PersonalDataView, today, names: dict[int, str] | None = None,
+              reminder_days: int | None = None) -> int:
+    """Attach what the template shows: masked numbers, age, certificate state, unit path; returns the
+    certificate reminder window used (§5.2.3, from the policy in force)."""
+    if reminder_days is None:
+        reminder_days = cert_reminder_days(today)
     for m in members:
         m.shown_id_number = view.id_number(m)
         m.shown_phone = view.phone(m)
         m.shown_birth_date = view.birth_date(m)
         m.age = age_on(m.birth_date, today)
-        m.cert_state = cert_state(m, today)
+        m.cert_state = cert_state(m, today, reminder_days)
         m.unit_full_name = names.get(m.unit_id, m.unit.name) if names is not None else m.unit.name
-    return members
+    return reminder_days
 
 
 @login_required
@@ -86,13 +90,13 @@ def member_list(request):
     unit_options = format_html_join(
         "", '<option value="{}"{}>{}</option>', ((pk, " selected" if params.unit == pk else "", label)
                                                   for pk, label in units))
-    _decorate(page.object_list, view, today, unit_full_names())
+    reminder_days = _decorate(page.object_list, view, today, unit_full_names())
     sort_next = {key: ("-" + key if params.sort == key else key) for key in SORTABLE}
     return render(request, "people/list.html", {
         "page": page, "params": params, "unit_options": unit_options, "work_lines": list(WorkLine.objects.all()),
         "grades": sorted(Grade, key=lambda g: -g.value), "statuses": MemberStatus.choices,
         "sort_next": sort_next, "masked": not view.all, "can_create": can_edit(user),
-        "warning_days": CERT_EXPIRY_WARNING_DAYS, "export_query": request.GET.urlencode(),
+        "warning_days": reminder_days, "export_query": request.GET.urlencode(),
     })
 
 
@@ -115,12 +119,12 @@ def member_me(request):
 def _render_detail(request, member, *, is_me: bool):
     today = timezone.localdate()
     view = PersonalDataView(request.user)
-    _decorate([member], view, today, unit_full_names())
+    reminder_days = _decorate([member], view, today, unit_full_names())
     return render(request, "people/detail.html", {
         "member": member, "history": list(grade_history_of(member)), "is_me": is_me,
         "masked": not view.reveals(member),
         "can_edit": member.status != MemberStatus.SEPARATED and can_edit(request.user, member),
-        "warning_days": CERT_EXPIRY_WARNING_DAYS,
+        "warning_days": reminder_days,
         # §6.1 the member's basic-requirement records (the grading app checks access again).
         "show_records": not is_me and scope.has_role(request.user, Role.ADMIN, Role.STAFFING_OFFICE, Role.BUREAU,
                                                      Role.HR_COMPANY, Role.LINE_MANAGER),

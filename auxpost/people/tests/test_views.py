@@ -89,13 +89,14 @@ def test_list_query_count_does_not_grow_with_rows(district, client_for, django_a
     for i in range(60):
         make_member(district.sq1_t2 if i % 2 else district.sq2_t1, name=f"队员{i:02d}")
     # Fixed cost: session, user, roles, own member, count, page, units (filter + names), work lines,
-    # the unit filter's path, and the idle-expiry session save; nothing per row.
+    # the unit filter's path, the policy in force (certificate reminder window) and the idle-expiry
+    # session save; nothing per row.
     c = client_for(district.squadron1)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         r = c.get(url("people:list"))
     assert r.status_code == 200
     c = client_for(district.admin)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         r = c.get(url("people:list"), {"unit": district.sq1.pk, "cert": "missing", "q": "队员"})
     assert r.status_code == 200 and r.context["page"].paginator.count == 30
 
