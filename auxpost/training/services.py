@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -404,22 +404,19 @@ def certificate_import_one(*, actor, member: Member, number: str, issued_on: dt.
     mirror_until = member.cert_valid_until if current is None and member.cert_number else None
     newer = (current is None and (mirror_until is None or valid_until >= mirror_until)) or \
         (current is not None and (issued_on, valid_until) > (current.issued_on, current.valid_until))
-    try:
-        with transaction.atomic():
-            cert = Certificate.objects.create(
-                member=member, number=number, issued_on=issued_on, valid_until=valid_until,
-                status=CertStatus.SUPERSEDED if not newer else CertStatus.VALID, source=CertSource.IMPORT,
-                closed_on=None, note=note[:300], recorded_by=actor, recorded_at=timezone.now(),
-                replaces=current if newer else None)
-    except IntegrityError:
+    if Certificate.objects.filter(number=number).exists():
         raise ValidationError({"number": [_("Certificate number: %(number)s is already taken.") % {
-            "number": number}]}) from None
+            "number": number}]})
     if newer and current is not None:
         before = model_snapshot(current, ["status", "closed_on", "close_reason"])
         current.status, current.closed_on, current.close_reason = CertStatus.SUPERSEDED, issued_on, "imported newer"
         current.save(update_fields=["status", "closed_on", "close_reason"])
         audit_record(actor=actor, action="transition", obj=current, summary=f"§5.2.3 superseded by {number}",
                      before=before, after=model_snapshot(current, ["status", "closed_on", "close_reason"]))
+    cert = Certificate.objects.create(
+        member=member, number=number, issued_on=issued_on, valid_until=valid_until,
+        status=CertStatus.VALID if newer else CertStatus.SUPERSEDED, source=CertSource.IMPORT,
+        note=note[:300], recorded_by=actor, recorded_at=timezone.now(), replaces=current if newer else None)
     audit_record(actor=actor, action="import", obj=cert, summary="§5.2.3 certificate imported",
                  after=model_snapshot(cert, CERT_FIELDS))
     if newer:
