@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from auxpost.recruitment.api import (
+    RecruitmentApplicationViewSet,
+    RecruitmentPlanViewSet,
+    RecruitmentReviewViewSet,
+)
+
+router = SimpleRouter()
+router.register("recruitment/plans", RecruitmentPlanViewSet, basename="recruitment-plan")
+router.register("recruitment/applications", RecruitmentApplicationViewSet, basename="recruitment-application")
+router.register("recruitment/probation-reviews", RecruitmentReviewViewSet, basename="recruitment-review")
+urlpatterns = router.urls

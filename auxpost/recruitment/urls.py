@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from auxpost.recruitment import views
 
 app_name = "recruitment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plans, name="plans"),
+    path("new/", views.plan_new, name="plan_new"),
+    path("<int:pk>/", views.plan_detail, name="plan"),
+    path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("<int:pk>/apply/", views.application_new, name="application_new"),
+    path("<int:pk>/template.xlsx", views.import_template, name="import_template"),
+    path("<int:pk>/import-errors.xlsx", views.import_errors, name="import_errors"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("probation/", views.reviews, name="reviews"),
+]
