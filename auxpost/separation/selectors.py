@@ -176,3 +176,38 @@ def upcoming_retirements(user, today: dt.date, *, within_days: int = 365):
         return rows
     visible = set(Member.objects.filter(q, pk__in=[m.pk for m, _d in rows]).values_list("pk", flat=True))
     return [(m, d) for m, d in rows if m.pk in visible]
+
+
+# ------------------------------------------------------------------------------------ actions
+
+#: The case moves a person takes from the case page, in the order they are offered.
+CASE_ACTIONS = ("approve", "refuse", "execute", "return_item", "archive", "cancel")
+
+
+def case_actions(user, case: SeparationCase) -> list[str]:
+    """The moves ``user`` may take on ``case`` now (the services check again): by state and role; the
+    member only withdraws their own resignation before review; archive once the separation took effect."""
+    roles = scope.roles(user)
+    own = own_member(user)
+    out = []
+    for action in CASE_ACTIONS:
+        if action == "return_item":
+            if case.status != rules.EXECUTED:
+                continue
+        elif (case.status, action) not in rules.FLOW:
+            continue
+        if action == "archive" and case.effect_applied_at is None:
+            continue
+        allowed = roles & set(rules.ACTION_ROLES[action]) - {Role.MEMBER}
+        if not allowed and Role.MEMBER in roles and rules.MEMBER in rules.ACTION_ROLES[action]:
+            if own is not None and own.pk == case.member_id and case.ground == rules.RESIGNATION \
+                    and case.status == rules.PROPOSED:
+                allowed = {Role.MEMBER}
+        if allowed:
+            out.append(action)
+    return out
+
+
+def items_missing(case: SeparationCase) -> list[str]:
+    got = {r.item for r in case.returned_items.all()}
+    return [i for i in rules.ITEMS if i not in got]

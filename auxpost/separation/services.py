@@ -496,7 +496,7 @@ def retirements_due(today: dt.date, *, notice_days: int | None = None, within_da
     latest_birth = add_months(horizon, -55 * 12)
     members = (Member.objects.filter(status__in=ON_ROSTER, birth_date__lte=latest_birth)
                .exclude(separation_cases__status__in=rules.OPEN_STATES)
-               .only("pk", "name", "sex", "birth_date", "hire_date", "unit_id", "status").order_by("birth_date", "pk"))
+               .select_related("unit").order_by("birth_date", "pk"))
     out = []
     for m in members:
         due = rules.retirement(m.birth_date, m.sex, notice_days=notice_days)
