@@ -35,6 +35,11 @@ MANAGE_ROLES = (Role.ADMIN, Role.BUREAU)
 ISSUE_ROLES = (Role.BUREAU,)
 
 
+def _h(value) -> Decimal:
+    """Hours as one-decimal Decimals (SQLite sums come back as int or float)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
+
+
 def workforce(on: dt.date) -> WorkforcePolicy:
     """The workforce policy in force on ``on`` (the SPEC defaults before any version is published)."""
     try:
@@ -141,7 +146,7 @@ def annual_hours_by_member(member_ids, year: int) -> dict[int, Decimal]:
     rows = (effective_records().filter(member_id__in=member_ids, date__year=year,
                                        category__in=rules.ANNUAL_COUNTING)
             .order_by().values("member_id").annotate(total=Sum("hours")))
-    return {r["member_id"]: r["total"] or Decimal(0) for r in rows}
+    return {r["member_id"]: _h(r["total"]) for r in rows}
 
 
 @dataclass
@@ -154,13 +159,14 @@ def induction_status(member_ids) -> dict[int, InductionStatus]:
     """member id → induction hours (ever) and best induction exam score (one query)."""
     rows = (effective_records().filter(member_id__in=member_ids, category=rules.INDUCTION).order_by()
             .values("member_id").annotate(total=Sum("hours"), best=Max("score")))
-    return {r["member_id"]: InductionStatus(r["total"] or Decimal(0), r["best"]) for r in rows}
+    return {r["member_id"]: InductionStatus(_h(r["total"]), None if r["best"] is None else _h(r["best"]))
+            for r in rows}
 
 
 def hours_in_window(member: Member, first: dt.date, last: dt.date) -> Decimal:
     total = (effective_records().filter(member=member, date__gte=first, date__lte=last,
                                         category__in=rules.ANNUAL_COUNTING).aggregate(t=Sum("hours"))["t"])
-    return total or Decimal(0)
+    return _h(total)
 
 
 @dataclass
@@ -184,17 +190,17 @@ def member_summary(member: Member, year: int, today: dt.date) -> MemberSummary:
     actual = Decimal(0)
     for r in recs:
         if r["date__year"] == year:
-            by_category[r["category"]] = by_category.get(r["category"], Decimal(0)) + r["total"]
+            by_category[r["category"]] = by_category.get(r["category"], Decimal(0)) + _h(r["total"])
             if r["category"] in rules.ANNUAL_COUNTING:
-                actual += r["total"]
+                actual += _h(r["total"])
     since = member.grade_effective_date or member.hire_date
     promo = (effective_records().filter(member=member, category=rules.PROMOTION, date__gte=since)
-             .aggregate(t=Sum("hours"))["t"]) or Decimal(0)
+             .aggregate(t=Sum("hours"))["t"])
     req = rules.annual_requirement(year=year, actual=actual, required=policy.training.annual_hours,
                                    hire_date=member.hire_date)
     return MemberSummary(requirement=req, by_category=by_category,
                          induction=induction_status([member.pk]).get(member.pk, InductionStatus()),
-                         induction_required=policy.training.induction_hours, promotion_hours=promo,
+                         induction_required=policy.training.induction_hours, promotion_hours=_h(promo),
                          promotion_required=policy.training.promotion_hours, pass_score=policy.training.pass_score)
 
 
@@ -237,10 +243,11 @@ def certificates_of(member: Member) -> list[Certificate]:
 CERT_FILTERS = ("expiring", "expired", "missing", "valid")
 
 
-def certificate_members(user, *, today: dt.date, state: str = "", unit: Unit | None = None) -> QuerySet[Member]:
+def certificate_members(user, *, today: dt.date, state: str = "", unit: Unit | None = None,
+                        days: int | None = None) -> QuerySet[Member]:
     """Members on the roster in the caller's scope with their current certificate (the mirror fields),
     filtered by state: expiring (within reminder_days), expired, missing, valid (not expired)."""
-    days = cert_reminder_days(today)
+    days = cert_reminder_days(today) if days is None else days
     qs = staff_members_visible_to(user).filter(status__in=ON_ROSTER)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
@@ -279,9 +286,9 @@ def expiring_certificates(user, today: dt.date, *, limit: int = 20) -> list[Expi
     return out
 
 
-def cert_counts(user, today: dt.date) -> dict[str, int]:
+def cert_counts(user, today: dt.date, days: int | None = None) -> dict[str, int]:
     """How many members on the roster in the staff scope are expiring / expired / missing (one query)."""
-    days = cert_reminder_days(today)
+    days = cert_reminder_days(today) if days is None else days
     return staff_members_visible_to(user).filter(status__in=ON_ROSTER).aggregate(
         expiring=Count("id", filter=Q(cert_valid_until__gte=today,
                                       cert_valid_until__lte=today + dt.timedelta(days=days))),
