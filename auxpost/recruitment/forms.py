@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from auxpost.core.forms import add_service_errors
 from auxpost.recruitment.models import CheckResult
 
-EDUCATION_CHOICES = [("junior_high", "初中"), ("high_school", "高中"), ("vocational", "中专"),
-                     ("junior_college", "大专"), ("bachelor", "本科"), ("master", "硕士研究生"),
-                     ("doctor", "博士研究生")]
+EDUCATION_CHOICES = [("初中", "初中"), ("高中", "高中"), ("中专", "中专"),
+                     ("大专", "大专"), ("本科", "本科"), ("硕士研究生", "硕士研究生"),
+                     ("博士研究生", "博士研究生")]
 YES_NO = [("是", "是"), ("否", "否")]
 
 
@@ -28,10 +28,11 @@ class ServiceForm(forms.Form):
 
 
 class PlanForm(ServiceForm):
-    unit = forms.ChoiceField(label=_("Unit"))
-    year = forms.CharField(label=_("Year"), max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    title = forms.CharField(label=_("Title"), max_length=100)
-    positions = forms.CharField(label=_("Positions"), max_length=4,
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    year = forms.CharField(label=_("Year"), required=False, max_length=4,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    title = forms.CharField(label=_("Title"), required=False, max_length=100)
+    positions = forms.CharField(label=_("Positions"), required=False, max_length=4,
                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     work_line = forms.ChoiceField(label=_("Work line"), required=False)
     publish_date = forms.CharField(label=_("Publish date"), required=False, widget=DateInput())
@@ -46,22 +47,23 @@ class PlanForm(ServiceForm):
 
 
 class ApplicationForm(ServiceForm):
-    name = forms.CharField(label=_("Full name"), max_length=50)
-    id_number = forms.CharField(label=_("ID number"), max_length=30)
-    phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False,
+    name = forms.CharField(label=_("Full name"), required=False, max_length=50)
+    id_number = forms.CharField(label=_("ID number"), required=False, max_length=30)
+    phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=30,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}))
-    education = forms.ChoiceField(label=_("Education"), choices=EDUCATION_CHOICES)
-    applied_on = forms.CharField(label=_("Application date"), widget=DateInput())
-    no_criminal_record = forms.ChoiceField(label=_("Declares no criminal record"), choices=YES_NO)
-    not_dismissed = forms.ChoiceField(label=_("Declares never dismissed from public service"), choices=YES_NO)
+    education = forms.ChoiceField(label=_("Education"), required=False, choices=EDUCATION_CHOICES)
+    applied_on = forms.CharField(label=_("Application date"), required=False, widget=DateInput())
+    no_criminal_record = forms.ChoiceField(label=_("Declares no criminal record"), required=False, choices=YES_NO)
+    not_dismissed = forms.ChoiceField(label=_("Declares never dismissed from public service"), required=False,
+                                      choices=YES_NO)
 
 
 class ScoresForm(ServiceForm):
-    exam_score = forms.CharField(label=_("Written exam"), max_length=10,
+    exam_score = forms.CharField(label=_("Written exam"), required=False, max_length=10,
                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    interview_score = forms.CharField(label=_("Interview"), max_length=10,
+    interview_score = forms.CharField(label=_("Interview"), required=False, max_length=10,
                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    fitness_score = forms.CharField(label=_("Fitness test"), max_length=10,
+    fitness_score = forms.CharField(label=_("Fitness test"), required=False, max_length=10,
                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
 
@@ -93,9 +95,9 @@ class ObjectionDecideForm(ServiceForm):
 
 
 class ContractForm(ServiceForm):
-    number = forms.CharField(label=_("Contract number"), max_length=50)
-    start_date = forms.CharField(label=_("Contract start"), widget=DateInput())
-    end_date = forms.CharField(label=_("Contract end"), widget=DateInput())
+    number = forms.CharField(label=_("Contract number"), required=False, max_length=50)
+    start_date = forms.CharField(label=_("Contract start"), required=False, widget=DateInput())
+    end_date = forms.CharField(label=_("Contract end"), required=False, widget=DateInput())
     probation_end = forms.CharField(label=_("Probation ends"), required=False, widget=DateInput(),
                                     help_text=_("Last day of probation (empty: none). 劳动合同法 Art. 19: at most 1 "
                                                 "month for a term under 1 year, 2 months under 3 years, 6 months "
