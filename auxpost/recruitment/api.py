@@ -60,7 +60,7 @@ class RecruitmentPlanSerializer(serializers.ModelSerializer):
 class RecruitmentPlanInputSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
     year = serializers.IntegerField()
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, allow_blank=True)
     positions = serializers.IntegerField()
     work_line = serializers.IntegerField(required=False, allow_null=True)
     posting_text = serializers.CharField(required=False, allow_blank=True)
@@ -96,13 +96,13 @@ class RecruitmentApplicationSerializer(serializers.ModelSerializer):
 
 
 class RecruitmentApplicationInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    id_number = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=100, allow_blank=True)
+    id_number = serializers.CharField(max_length=30, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    education = serializers.CharField(max_length=20)
-    applied_on = serializers.CharField(max_length=20)
-    no_criminal_record = serializers.CharField(max_length=10, help_text="是/否 (or true/false)")
-    not_dismissed = serializers.CharField(max_length=10, help_text="是/否 (or true/false)")
+    education = serializers.CharField(max_length=20, allow_blank=True)
+    applied_on = serializers.CharField(max_length=20, allow_blank=True)
+    no_criminal_record = serializers.CharField(max_length=10, allow_blank=True, help_text="是/否 (or true/false)")
+    not_dismissed = serializers.CharField(max_length=10, allow_blank=True, help_text="是/否 (or true/false)")
 
 
 class RecruitmentScoresSerializer(serializers.Serializer):

@@ -593,6 +593,7 @@ def publicity_start(*, actor, plan: HiringPlan, start: dt.date, today: dt.date |
         for app in ready:
             Application.objects.filter(pk=app.pk).update(status=rules.PUBLICITY, publicity_start=start,
                                                          publicity_end=end)
+            app.status, app.publicity_start, app.publicity_end = rules.PUBLICITY, start, end
             _move(actor=actor, action="publicity", acting_as=BUREAU, plan=plan, application=app,
                   from_status=rules.PROPOSED, to_status=rules.PUBLICITY, reason=f"{start}至{end}（{days}个工作日）")
             audit_record(actor=actor, action="transition", obj=app, summary="recruitment: public notice",
