@@ -130,3 +130,17 @@ def test_certificates_bad_rows(district, tmp_path):
         assert cell in text, cell
     assert Certificate.objects.count() == 1
     assert Member.objects.get(pk=d.m1.pk).cert_number == ""
+
+
+@pytest.mark.parametrize("kind,headers", [("training", TRAINING), ("certificates", CERTS)])
+def test_template_download_on_the_upload_page(client_for, district, kind, headers):
+    from openpyxl import load_workbook
+
+    c = client_for(district.bureau_user)
+    page = c.get("/imports/").content.decode()
+    assert f"/imports/{kind}/template.xlsx" in page
+    r = c.get(f"/imports/{kind}/template.xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert [cell.value for cell in wb.worksheets[0][1]] == headers
+    assert wb.sheetnames[1] == "填写说明"
+    assert client_for(district.squadron1).get(f"/imports/{kind}/template.xlsx").status_code == 404

@@ -147,3 +147,15 @@ def test_certificates_list_filters_and_query_count(client_for, district, django_
     assert "过期者" in page and "快到期0" not in page
     page = c.get("/training/certificates/?state=missing").content.decode()
     assert "李一" in page and "王二" not in page
+
+
+def test_course_and_session_lists_query_counts(client_for, district, setup, django_assert_max_num_queries):
+    b = district.bureau_user
+    for i in range(6):
+        c = make_course(b, name=f"专题{i}", category="topical", hours=4, has_exam=False)
+        make_session(b, c, [district.sq1], start=dt.date(2026, 5, 1 + i))
+    c = client_for(district.squadron1)
+    with django_assert_max_num_queries(10):
+        assert "专题5" in c.get("/training/").content.decode()
+    with django_assert_max_num_queries(10):
+        assert "专题5" in c.get("/training/sessions/?year=2026").content.decode()
