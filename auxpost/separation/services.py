@@ -449,12 +449,9 @@ def _apply_effect(case: SeparationCase, *, actor, today: dt.date) -> None:
         contract.ended_on, contract.end_reason = on, why[:300]
         audit_record(actor=actor, action="update", obj=contract, summary=f"contract ended on {on}: {case.ground}",
                      before=before, after=model_snapshot(contract, ["ended_on", "end_reason"]))
-    if member.cert_number:
-        from auxpost.training import services as training_services
+    from auxpost.training.services import certificate_close
 
-        close = getattr(training_services, "certificate_close", None)
-        if close is not None:
-            close(actor=actor, member=member, on=on, reason=why, status="returned")
+    certificate_close(actor=actor, member=member, on=on, reason=why, status="returned")
     before = _snapshot(case)
     case.effect_applied_at = now = _now()
     case.updated_at = now

@@ -253,3 +253,20 @@ def test_records_kept_and_readable_after_separation(district, today, client_for,
         case.delete()
     with pytest.raises(ValueError):
         case.transitions.first().delete()
+
+
+def test_effect_closes_the_certificate(district, today):
+    from django.utils import timezone
+
+    from auxpost.training.models import Certificate
+
+    d = district
+    Member.objects.filter(pk=d.m1.pk).update(cert_number="WJ-2025-0001", cert_valid_until=dt.date(2028, 1, 1))
+    cert = Certificate.objects.create(member=d.m1, number="WJ-2025-0001", issued_on=dt.date(2025, 1, 2),
+                                      valid_until=dt.date(2028, 1, 1), source="import", recorded_at=timezone.now())
+    case = case_approve(actor=d.bureau_user, case=_case(d, today), today=today)
+    case_execute(actor=d.hrco, case=case, last_day=today, today=today)
+    cert.refresh_from_db()
+    assert (cert.status, cert.closed_on) == ("returned", today) and "第三十九条" in cert.close_reason
+    m = Member.objects.get(pk=d.m1.pk)
+    assert m.cert_number == "" and m.cert_valid_until is None
