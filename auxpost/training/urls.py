@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/", views.my_training, name="me"),
     path("members/<int:pk>/", views.member, name="member"),
     path("members/<int:pk>/certificate/<str:action>/", views.certificate_action, name="certificate_action"),
+    path("records/<int:pk>/reverse/", views.record_reverse_view, name="record_reverse"),
     path("shortfall/", views.shortfall, name="shortfall"),
     path("shortfall/download/", views.shortfall_download, name="shortfall_download"),
     path("certificates/", views.certificates, name="certificates"),

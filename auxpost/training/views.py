@@ -33,14 +33,16 @@ from auxpost.people.selectors import cert_reminder_days, own_member
 from auxpost.training import rules, selectors
 from auxpost.training.exports import shortfall_export
 from auxpost.training.forms import CourseEditForm, CourseForm, SessionForm
-from auxpost.training.models import Attendance, Course, Session
+from auxpost.training.models import Attendance, CertStatus, Course, Session, TrainingRecord
 from auxpost.training.services import (
     AttendanceEntry,
     attendance_record,
+    certificate_close,
     certificate_issue,
     certificate_renew,
     course_create,
     course_update,
+    record_reverse,
     session_create,
 )
 
@@ -219,9 +221,14 @@ def _member_page(request, member: Member, *, own: bool):
     days = cert_reminder_days(today)
     state = rules.cert_state(member.cert_valid_until if member.cert_number else None, today, days)
     can_issue = selectors.can_issue_certificates(user) and not own
+    can_correct = not own and selectors.entry_members_for(user).filter(pk=member.pk).exists()
+    records = selectors.records_of(member)
+    reversed_ids = {r.reverses_id for r in records if r.reverses_id}
+    for r in records:
+        r.correctable = can_correct and not r.reverses_id and r.pk not in reversed_ids
     return render(request, "training/member.html", {
         "member": member, "own": own, "year": year, "years": range(today.year, today.year - 6, -1),
-        "summary": summary, "records": selectors.records_of(member), "certificates": certs, "state": state,
+        "summary": summary, "records": records, "certificates": certs, "state": state,
         "state_label": selectors.cert_state_label(state), "reminder_days": days,
         "days_left": (member.cert_valid_until - today).days if member.cert_valid_until else None,
         "can_issue": can_issue, "today": today,
@@ -251,10 +258,29 @@ def member(request, pk):
 
 @login_required
 @require_POST
-def certificate_action(request, pk, action):
-    """§5.2.3 the bureau issues (after induction) or renews a member's certificate."""
+def record_reverse_view(request, pk):
+    """§5.2.2 cancel a training record entered by mistake (a reversing row; the bureau or the member's line
+    manager), with a reason."""
     user = request.user
-    if not selectors.can_issue_certificates(user) or action not in ("issue", "renew"):
+    try:
+        record = TrainingRecord.objects.filter(member__in=selectors.entry_members_for(user).values("pk")).get(pk=pk)
+    except TrainingRecord.DoesNotExist:
+        raise Http404 from None
+    try:
+        record_reverse(actor=user, record=record, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The training record was reversed."))
+    return redirect("training:member", pk=record.member_id)
+
+
+@login_required
+@require_POST
+def certificate_action(request, pk, action):
+    """§5.2.3 the bureau issues (after induction), renews or revokes a member's certificate."""
+    user = request.user
+    if not selectors.can_issue_certificates(user) or action not in ("issue", "renew", "revoke"):
         raise Http404
     try:
         m = selectors.member_for(user, pk)
@@ -265,6 +291,17 @@ def certificate_action(request, pk, action):
         on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         messages.error(request, _("Date: not a valid date."))
+        return redirect("training:member", pk=m.pk)
+    if action == "revoke":
+        reason = (request.POST.get("reason") or "").strip()
+        if not reason:
+            messages.error(request, _("Reason: this field is required."))
+            return redirect("training:member", pk=m.pk)
+        cert = certificate_close(actor=user, member=m, on=on, reason=reason, status=CertStatus.REVOKED)
+        if cert is None:
+            messages.error(request, _("%(name)s holds no certificate.") % {"name": m.name})
+        else:
+            messages.success(request, _("Certificate %(number)s revoked.") % {"number": cert.number})
         return redirect("training:member", pk=m.pk)
     number = (request.POST.get("number") or "").strip() or None
     service = certificate_issue if action == "issue" else certificate_renew

@@ -159,3 +159,27 @@ def test_course_and_session_lists_query_counts(client_for, district, setup, djan
         assert "专题5" in c.get("/training/").content.decode()
     with django_assert_max_num_queries(10):
         assert "专题5" in c.get("/training/sessions/?year=2026").content.decode()
+
+
+def test_reverse_a_record_and_revoke_a_certificate(client_for, district, setup):
+    rec = TrainingRecord.objects.get(member=district.m1)
+    assert client_for(district.squadron2).post(f"/training/records/{rec.pk}/reverse/",
+                                               {"reason": "x"}).status_code == 404
+    assert client_for(district.member1).post(f"/training/records/{rec.pk}/reverse/",
+                                             {"reason": "x"}).status_code == 404
+    c = client_for(district.squadron1)
+    page = c.get(f"/training/members/{district.m1.pk}/").content.decode()
+    assert f"/training/records/{rec.pk}/reverse/" in page
+    r = c.post(f"/training/records/{rec.pk}/reverse/", {"reason": ""}, follow=True)
+    assert "原因：必填" in r.content.decode()
+    c.post(f"/training/records/{rec.pk}/reverse/", {"reason": "录入错误"})
+    assert TrainingRecord.objects.filter(reverses=rec).exists()
+    assert f"/training/records/{rec.pk}/reverse/" not in c.get(f"/training/members/{district.m1.pk}/").content.decode()
+
+    Member.objects.filter(pk=district.m1.pk).update(cert_number="WJ-R-1", cert_valid_until=dt.date(2027, 1, 1))
+    assert c.post(f"/training/members/{district.m1.pk}/certificate/revoke/", {"reason": "违纪"}).status_code == 404
+    b = client_for(district.bureau_user)
+    b.post(f"/training/members/{district.m1.pk}/certificate/revoke/", {"reason": "违纪", "on": "2026-06-15"})
+    cert = Certificate.objects.get(number="WJ-R-1")
+    assert cert.status == "revoked" and cert.close_reason == "违纪"
+    assert Member.objects.get(pk=district.m1.pk).cert_number == ""
