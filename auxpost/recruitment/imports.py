@@ -93,4 +93,88 @@ def _strip(message: str) -> str:
     return message.split("：", 1)[1] if "：" in message else message
 
 
+H_EXAM, H_INTERVIEW, H_FITNESS = "笔试成绩", "面试成绩", "体能测试成绩"
+
+
+class ScoresImportSpec(ImportSpec):
+    """§5.2.1 the written exam, interview and fitness scores of a plan's qualified applicants, by ID number
+    (身份证号 · 姓名 · 笔试成绩 · 面试成绩 · 体能测试成绩). Each row goes through ``services.scores_set`` (the
+    weighted total, the pass mark, the ranking), all in one transaction."""
+
+    kind = "application_scores"
+    title = gettext_lazy("Scores of a hiring plan's applicants")
+    sheet_title = "成绩"
+    filename = "招聘成绩导入模板.xlsx"
+    columns = (
+        Column(H_ID, True, gettext_lazy("ID number of an applicant to this plan who passed the screening."),
+               "510115199005171230", 22, text=True),
+        Column(H_NAME, True, gettext_lazy("Full name; must be the name on the application."), "张三", 10),
+        Column(H_EXAM, True, gettext_lazy("0 to 100, at most two decimals."), "80", 10),
+        Column(H_INTERVIEW, True, gettext_lazy("0 to 100, at most two decimals."), "75", 10),
+        Column(H_FITNESS, True, gettext_lazy("0 to 100, at most two decimals."), "70", 10),
+    )
+    notes = ApplicationsImportSpec.notes[2:]
+
+    def prepare(self, ctx: ImportContext) -> None:
+        from auxpost.recruitment.models import Application
+
+        ctx.data["apps"] = {a.id_number: a for a in Application.objects.filter(
+            plan=ctx.data["plan"], status__in=rules.SCORING_STATES)}
+
+    def validate_row(self, row: Row, ctx: ImportContext):
+        from auxpost.imports.normalise import NormaliseError, clean_compact, clean_name, parse_decimal
+        from auxpost.people.rules import InvalidIdNumber, parse_id_number
+
+        errs: list[tuple[str, str]] = []
+        app = None
+        raw = row.get(H_ID)
+        if isinstance(raw, float):
+            errs.append((H_ID, "Excel把身份证号存成了数字并丢失了末几位，请把该列设为文本格式后重新输入"))
+        else:
+            try:
+                info = parse_id_number(clean_compact(raw or ""), today=ctx.today)
+            except InvalidIdNumber as exc:
+                errs.append((H_ID, str(exc)))
+            else:
+                app = ctx.data["apps"].get(info.id_number)
+                if app is None:
+                    errs.append((H_ID, "本招聘计划中没有该身份证号资格审查通过、可录入成绩的报名"))
+        name = clean_name(row.get(H_NAME) or "")
+        if app is not None and name != app.name:
+            errs.append((H_NAME, f"姓名与报名不一致：该身份证号的报名人为{app.name}"))
+        scores = []
+        for header in (H_EXAM, H_INTERVIEW, H_FITNESS):
+            try:
+                scores.append(parse_decimal(row.get(header), places=2, minimum=0, maximum=100, suffixes=("分",)))
+            except NormaliseError as exc:
+                errs.append((header, str(exc)))
+        return errs or (app, scores)
+
+    def check_rows(self, rows, cleaned, ctx):
+        from auxpost.imports.framework import CrossCheck, RowError
+
+        out = CrossCheck()
+        seen: dict[int, int] = {}
+        for number, (app, _scores) in sorted(cleaned.items()):
+            if app.pk in seen:
+                out.row_errors.append(RowError(number, H_ID, f"与第{seen[app.pk]}行重复"))
+            else:
+                seen[app.pk] = number
+        return out
+
+    def write(self, items, ctx: ImportContext, tick) -> dict:
+        try:
+            for n, (_row, (app, scores)) in enumerate(items, start=1):
+                services.scores_set(actor=ctx.actor, application=app, exam=scores[0], interview=scores[1],
+                                    fitness=scores[2], today=ctx.today)
+                tick(n)
+        except rules.MoveRefused as exc:
+            raise ImportAborted(exc.message) from None
+        return {"scored": len(items)}
+
+    def summary(self, counts: dict) -> str:
+        return f"录入成绩{counts.get('scored', 0)}人"
+
+
 SPEC = ApplicationsImportSpec()
+SCORES_SPEC = ScoresImportSpec()

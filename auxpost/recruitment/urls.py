@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/apply/", views.application_new, name="application_new"),
     path("<int:pk>/template.xlsx", views.import_template, name="import_template"),
+    path("<int:pk>/scores-template.xlsx", views.import_template, {"kind": "scores"}, name="scores_template"),
     path("<int:pk>/import-errors.xlsx", views.import_errors, name="import_errors"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("probation/", views.reviews, name="reviews"),

@@ -9,6 +9,8 @@ without authority); bad input 200 with the fields marked. An object outside the 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -43,6 +45,7 @@ from auxpost.recruitment.forms import (
     ReasonForm,
     ScoresForm,
 )
+from auxpost.recruitment.imports import SCORES_SPEC
 from auxpost.recruitment.imports import SPEC as IMPORT_SPEC
 from auxpost.recruitment.models import ObjectionStatus
 
@@ -144,6 +147,7 @@ def plan_detail(request, pk):
     status = 200
     publicity_form = PublicityForm(initial={"start": timezone.localdate()})
     import_form = ImportForm()
+    scores_form = ImportForm(auto_id="id_scores_%s")
     report = None
     if request.method == "POST":
         op = request.POST.get("op", "")
@@ -164,22 +168,26 @@ def plan_detail(request, pk):
                     messages.success(request, _("%(n)s applicants are on the public notice until %(end)s.") % {
                         "n": len(done), "end": done[0].publicity_end if done else ""})
                     return redirect("recruitment:plan", plan.pk)
-            elif op == "import":
+            elif op in ("import", "import_scores"):
                 if not bureau:
                     raise rules.MoveRefused(_("Only the enforcement bureau may enter applications."), "forbidden")
-                import_form = ImportForm(request.POST, request.FILES)
-                if import_form.is_valid():
-                    ctx = ImportContext(actor=user, only_good=import_form.cleaned_data["only_good"],
-                                        today=timezone.localdate(), source_name=import_form.cleaned_data["file"].name,
+                spec = IMPORT_SPEC if op == "import" else SCORES_SPEC
+                form = ImportForm(request.POST, request.FILES, auto_id="id_%s" if op == "import" else "id_scores_%s")
+                if op == "import":
+                    import_form = form
+                else:
+                    scores_form = form
+                if form.is_valid():
+                    ctx = ImportContext(actor=user, only_good=form.cleaned_data["only_good"],
+                                        today=timezone.localdate(), source_name=form.cleaned_data["file"].name,
                                         data={"plan": plan})
-                    report = run_import(IMPORT_SPEC, import_form.cleaned_data["file"], ctx)
+                    report = run_import(spec, form.cleaned_data["file"], ctx)
                     if report.written:
-                        messages.success(request, IMPORT_SPEC.summary(report.counts))
+                        messages.success(request, spec.summary(report.counts))
                         if not report.errors:
                             return redirect("recruitment:plan", plan.pk)
                     if report.bad_rows:
-                        request.session[f"recruitment-import-errors-{plan.pk}"] = error_workbook(
-                            IMPORT_SPEC, report).hex()
+                        request.session[f"recruitment-import-errors-{plan.pk}"] = error_workbook(spec, report).hex()
             else:
                 raise Http404
         except rules.MoveRefused as exc:
@@ -198,6 +206,7 @@ def plan_detail(request, pk):
         "plan": plan, "plan_css": STATUS_CSS.get(plan.status, ""), "apps": apps,
         "actions": _plan_actions(user, plan), "bureau": bureau, "posted": plan.status == rules.POSTED,
         "free": services.free_places(plan), "publicity_form": publicity_form, "import_form": import_form,
+        "scores_form": scores_form,
         "report": report, "moves": selectors.moves_of(plan=plan), "today": today,
         "ready_for_publicity": any(a.status == rules.PROPOSED and a.health_check == "pass"
                                    and a.background_check == "pass" for a in apps),
@@ -206,12 +215,13 @@ def plan_detail(request, pk):
 
 
 @login_required
-def import_template(request, pk):
+def import_template(request, pk, kind="applications"):
     selectors.plan_for(request.user, pk)
     if not selectors.is_bureau(request.user):
         raise Http404
-    resp = HttpResponse(template_workbook(IMPORT_SPEC), content_type=XLSX_CONTENT_TYPE)
-    resp["Content-Disposition"] = "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    spec = SCORES_SPEC if kind == "scores" else IMPORT_SPEC
+    resp = HttpResponse(template_workbook(spec), content_type=XLSX_CONTENT_TYPE)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(spec.filename)}"
     return resp
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -269,3 +270,35 @@ def test_import_applications_good_and_bad_rows(d, client_for):
     with on(dt.date(2026, 3, 21)):
         r = client_for(d.hrco).post(url("plan", plan.pk), {"op": "import", "file": _xlsx(rows)})
     assert r.status_code == 403
+
+
+def test_import_scores(d, client_for):
+    plan = posted_plan(d)
+    a = add(d, plan, name="甲", id_number=FIXED_ID)
+    b = add(d, plan, name="乙")
+    rejected = add(d, plan, name="丙", crime="否")
+    with on(dt.date(2026, 4, 1)):
+        c = client_for(d.bureau_user)
+        r = c.get(url("scores_template", plan.pk))
+        assert r.status_code == 200
+        assert [x.value for x in load_workbook(io.BytesIO(r.content)).worksheets[0][1]][:5] == [
+            "身份证号", "姓名", "笔试成绩", "面试成绩", "体能测试成绩"]
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["身份证号", "姓名", "笔试成绩", "面试成绩", "体能测试成绩"])
+        ws.append([a.id_number, "甲", 80, "７５", "70分"])
+        ws.append([b.id_number, "错名", 90, 90, 90])
+        ws.append([rejected.id_number, "丙", 90, 90, 90])
+        ws.append([a.id_number, "甲", 101, 90, 90])
+        buf = io.BytesIO()
+        wb.save(buf)
+        buf.seek(0)
+        buf.name = "成绩.xlsx"
+        r = c.post(url("plan", plan.pk), {"op": "import_scores", "file": buf, "only_good": "on"})
+        assert r.status_code == 200
+        page = text(r)
+        assert "第3行 [姓名]" in page and "第4行 [身份证号]" in page and "第5行 [笔试成绩]" in page
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.total_score, a.status, a.rank) == (Decimal("76.50"), rules.PASSED, 1)
+    assert b.total_score is None
