@@ -116,6 +116,7 @@ def _case_page(request, case: SeparationCase, *, move_form=None, item_form=None,
         "protections_today": services.member_protections(case.member, today) if sees_protections else None,
         "sees_protections": sees_protections,
         "source_label": rules.SOURCE_LABEL.get(case.source, case.source),
+        "has_notice": case.status in (rules.EXECUTED, rules.RETURNED, rules.ARCHIVED),
         "is_member_view": selectors.own_member(user) is not None and selectors.own_member(user).pk == case.member_id
         and not scope.has_role(user, *LIST_ROLES),
     }
@@ -360,3 +361,35 @@ def mine(request):
         "ground": rules.GROUNDS[rules.RESIGNATION], "may_withdraw": may_withdraw,
         "on_roster": member.status in ON_ROSTER,
     }, status=status)
+
+
+# ------------------------------------------------------------------------------------------ document
+
+
+@login_required
+def notice_pdf(request, pk: int):
+    """§5.2.4/§11 the 解除/终止劳动合同通知书 of an executed case (same scope as the case page); a logged
+    personal-data export (the ID number full only for roles that see personal data and the member)."""
+    from django.db import transaction
+
+    from auxpost.audit.services import audit_record
+    from auxpost.core.pdf import issuing_body, pdf_response
+    from auxpost.recruitment.models import Contract
+    from auxpost.separation import documents
+
+    user = request.user
+    case = selectors.case_for(user, pk)
+    if case.status not in documents.NOTICE_STATES:
+        raise Http404
+    contract = (Contract.objects.filter(member_id=case.member_id, start_date__lte=case.last_day)
+                .select_related("employer").order_by("-start_date", "-pk").first())
+    employer = contract.employer.name if contract is not None else str(rules.PARTY_LABEL[rules.HR_COMPANY])
+    full = scope.sees_personal_data(user, case.member)
+    content = documents.notice_pdf(case=case, contract=contract, employer=employer, user_unit=issuing_body(),
+                                   show_id_number=full, printed_on=timezone.localdate())
+    title = documents.title_of(case)
+    with transaction.atomic():
+        audit_record(actor=user, action="export", obj=case, summary=f"{title} {case.member.name}",
+                     after={"document": "separation_notice", "members": [case.member_id],
+                            "numbers": "full" if full else "masked"})
+    return pdf_response(content, f"{title}-{case.member.name}.pdf", fallback=f"separation-notice-{case.pk}.pdf")
