@@ -99,9 +99,9 @@ class ContractForm(ServiceForm):
     start_date = forms.CharField(label=_("Contract start"), required=False, widget=DateInput())
     end_date = forms.CharField(label=_("Contract end"), required=False, widget=DateInput())
     probation_end = forms.CharField(label=_("Probation ends"), required=False, widget=DateInput(),
-                                    help_text=_("Last day of probation (empty: none). 劳动合同法 Art. 19: at most 1 "
-                                                "month for a term under 1 year, 2 months under 3 years, 6 months "
-                                                "for 3 years or more."))
+                                    help_text=_("Last day of probation; left empty, the longest 劳动合同法 Art. 19 allows: "
+                                                "1 month for a term under 1 year, 2 months under 3 years, 6 months "
+                                                "for 3 years or more. A shorter one is the HR company's choice."))
 
 
 class ReasonForm(ServiceForm):

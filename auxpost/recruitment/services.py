@@ -684,6 +684,11 @@ def _contract_dates(data: dict) -> tuple[str, dt.date | None, dt.date | None, dt
     return number, dates["start_date"], dates["end_date"], dates["probation_end"]
 
 
+def probation_default(start: dt.date, end: dt.date | None, probation_end: dt.date | None) -> dt.date | None:
+    """The probation end the HR company gave, or — left empty — the longest Art. 19 allows for the term."""
+    return probation_end if probation_end is not None else rules.latest_probation_end(start, end)
+
+
 def _check_contract(start, end, probation_end, *, on: dt.date) -> None:
     min_years = (policy_in_force_or_default(on)).min_contract_years
     problems = rules.contract_refusal(start, end, probation_end, min_years)
@@ -710,7 +715,8 @@ def hire(*, actor, application: Application, data: dict, today: dt.date | None =
     the roster member is created from the application without re-typing (people.services.member_create:
     the plan's unit and work line, on probation, 五级 with grade source "hire", hired on the contract start,
     within quota) and the dispatch contract is signed — at least the policy's minimum term (劳动合同法
-    Art. 58), probation no longer than Art. 19 allows for the term. A probation review is opened."""
+    Art. 58), probation no longer than Art. 19 allows for the term (left empty: exactly that longest
+    probation, computed by ``rules.latest_probation_end``). A probation review is opened."""
     today = _today(today)
     _require(actor, HR, _("sign the dispatch contract"))
     employer = _hr_employer(actor)
@@ -733,6 +739,7 @@ def hire(*, actor, application: Application, data: dict, today: dt.date | None =
                                                    "roster on the day the contract starts.") % {
                 "field": _label(Contract, "start_date"), "value": start.isoformat()}})
         _check_contract(start, end, probation_end, on=start)
+        probation_end = probation_default(start, end, probation_end)
         try:
             member = member_create(actor=actor, today=today, grade_source=GradeHistory.Source.HIRE, data={
                 "name": app.name, "id_number": app.id_number, "phone": app.phone, "education": app.education,
@@ -778,6 +785,7 @@ def contract_record(*, actor, member: Member, data: dict, today: dt.date | None 
     employer = _hr_employer(actor)
     number, start, end, probation_end = _contract_dates(data)
     _check_contract(start, end, probation_end, on=start)
+    probation_end = probation_default(start, end, probation_end)
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         if member.status != MemberStatus.PROBATION:

@@ -309,6 +309,37 @@ def test_contract_record_for_a_member_on_probation(d):
     with pytest.raises(rules.MoveRefused):
         services.contract_record(actor=d.hrco, member=m, data={
             "number": "HX-OLD-2", "start_date": "2026-01-05", "end_date": "2029-01-04"})
+    m2 = make_member(d.sq1_t1, name="孙二", status="probation", hire_date=dt.date(2026, 1, 5))
+    c2 = services.contract_record(actor=d.hrco, member=m2, data={
+        "number": "HX-OLD-4", "start_date": "2026-01-05", "end_date": "2028-01-04"})
+    assert c2.probation_end == dt.date(2026, 3, 4)  # left empty: the Art. 19 maximum for a 2-year term
     with pytest.raises(rules.MoveRefused):
         services.contract_record(actor=d.hrco, member=d.m1, data={
             "number": "HX-OLD-3", "start_date": "2026-01-05", "end_date": "2029-01-04"})
+
+
+def test_inbox_counts_per_party(d):
+    import time_machine
+
+    from auxpost.recruitment.inbox import todo
+
+    plan = services.plan_create(actor=d.bureau_user, data={"unit": d.sq1.pk, "year": 2026, "title": "x",
+                                                          "positions": 1})
+    services.plan_move(actor=d.bureau_user, plan=plan, action="submit")
+    assert {i.key: i.count for i in todo(d.bianban)} == {"recruitment.approve": 1}
+    assert todo(d.member1) == [] and todo(d.squadron1) == []
+    _plan, app, _c = hired(d)
+    with time_machine.travel(dt.datetime(2026, 6, 19, 10, tzinfo=dt.UTC), tick=False):
+        hr = {i.key: i.count for i in todo(d.hrco)}
+        assert hr == {"recruitment.hire": 0, "recruitment.probation": 1}
+        review = ProbationReview.objects.get()
+        Member.objects.filter(pk=review.member_id).update(cert_number="S", cert_valid_until=dt.date(2030, 1, 1))
+        services.review_sign(actor=d.hrco, review=review, today=dt.date(2026, 6, 19))
+        assert {i.key: i.count for i in todo(d.hrco)}["recruitment.probation"] == 0
+        assert {i.key: i.count for i in todo(d.bureau_user)}["recruitment.probation"] == 1
+    plan2 = posted_plan(d, unit=d.sq1_t2)
+    from .flow import to_publicity
+
+    to_publicity(d, plan2, add(d, plan2, name="待签"))
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, tzinfo=dt.UTC), tick=False):
+        assert {i.key: i.count for i in todo(d.hrco)}["recruitment.hire"] == 1
