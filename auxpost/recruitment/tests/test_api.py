@@ -130,3 +130,17 @@ def test_probation_fail_over_the_api(d, client_for):
         r = client_for(d.bureau_user).post(f"{API}/probation-reviews/{review.pk}/fail/",
                                            {"reason": "试用期内多次违反工作纪律"}, content_type="application/json")
         assert r.status_code == 200 and r.json()["status"] == rules.PROBATION_FAILED
+
+
+def test_schema_lists_the_recruitment_api_without_warnings(db):
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in ("/api/v1/recruitment/plans/", "/api/v1/recruitment/plans/{id}/move/",
+                 "/api/v1/recruitment/plans/{id}/applications/", "/api/v1/recruitment/applications/{id}/hire/",
+                 "/api/v1/recruitment/probation-reviews/{id}/sign/"):
+        assert path in schema["paths"], path
+    warnings = [w for w in str(GENERATOR_STATS).splitlines() if "recruitment" in w.lower()]
+    assert not warnings, warnings
