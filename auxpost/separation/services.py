@@ -468,14 +468,28 @@ def separations_make_due_effective(today: dt.date | None = None, *, actor=None) 
     ids = list(SeparationCase.objects.filter(status__in=[rules.EXECUTED, rules.RETURNED], effect_applied_at__isnull=True,
                                              last_day__lte=today).values_list("pk", flat=True))
     done = 0
+    failed: list[str] = []
     for pk in ids:
-        with transaction.atomic():
-            case = SeparationCase.objects.select_for_update().select_related("member").get(pk=pk)
-            if case.effect_applied_at is not None:
-                continue
-            _apply_effect(case, actor=actor, today=today)
-            done += 1
+        try:
+            with transaction.atomic():
+                case = SeparationCase.objects.select_for_update().select_related("member").get(pk=pk)
+                if case.effect_applied_at is not None:
+                    continue
+                _apply_effect(case, actor=actor, today=today)
+                done += 1
+        except ValidationError as exc:  # one member's refusal does not hold up the others
+            failed.append(f"{case.member.name}（#{case.pk}）：{' '.join(exc.messages)}")
+    if failed:
+        raise EffectFailed(done, failed)
     return done
+
+
+class EffectFailed(Exception):
+    """Some cases could not take effect (``failed``: one Chinese line each); ``done`` others did."""
+
+    def __init__(self, done: int, failed: list[str]):
+        super().__init__("\n".join(failed))
+        self.done, self.failed = done, failed
 
 
 # ----------------------------------------------------------------------------- retirement proposals

@@ -270,3 +270,21 @@ def test_effect_closes_the_certificate(district, today):
     assert (cert.status, cert.closed_on) == ("returned", today) and "第三十九条" in cert.close_reason
     m = Member.objects.get(pk=d.m1.pk)
     assert m.cert_number == "" and m.cert_valid_until is None
+
+
+def test_effect_command_reports_a_refusal_and_does_the_others(district, today):
+    from django.core.management.base import CommandError
+
+    d = district
+    last = today + dt.timedelta(days=2)
+    cases = []
+    for m in (d.m1, d.m2):
+        c = case_approve(actor=d.bureau_user, case=_case(d, today, member=m), today=today)
+        cases.append(case_execute(actor=d.hrco, case=c, last_day=last, today=today))
+    Member.objects.filter(pk=d.m2.pk).update(hire_date=last + dt.timedelta(days=1))  # a data error on the roster
+    with pytest.raises(CommandError) as exc:
+        call_command("separation-effect", "--date", last.isoformat())
+    assert "王二" in str(exc.value)
+    assert Member.objects.get(pk=d.m1.pk).status == "separated"
+    assert Member.objects.get(pk=d.m2.pk).status == "active"
+    assert SeparationCase.objects.get(pk=cases[1].pk).effect_applied_at is None

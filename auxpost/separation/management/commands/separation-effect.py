@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from auxpost.separation.management.commands._base import DatedCommand
-from auxpost.separation.services import separations_make_due_effective
+from auxpost.separation.services import EffectFailed, separations_make_due_effective
 
 
 class Command(DatedCommand):
@@ -23,4 +23,7 @@ class Command(DatedCommand):
             n = separations_make_due_effective(on)
         except DatabaseError as exc:
             raise CommandError(_("Database error: %(error)s") % {"error": exc}) from None
+        except EffectFailed as exc:
+            self.stdout.write(_("%(n)s separation(s) took effect on %(date)s.") % {"n": exc.done, "date": on.isoformat()})
+            raise CommandError("\n".join(exc.failed)) from None
         self.stdout.write(_("%(n)s separation(s) took effect on %(date)s.") % {"n": n, "date": on.isoformat()})
