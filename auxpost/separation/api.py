@@ -155,7 +155,8 @@ class SeparationCaseSerializer(serializers.Serializer):
 class SeparationCaseDetailSerializer(SeparationCaseSerializer):
     legal_basis = serializers.CharField()
     reason = serializers.CharField()
-    protections = SeparationProtectionSerializer(many=True, help_text="Art. 42 protections found at proposal/review.")
+    protections = serializers.SerializerMethodField(help_text="Art. 42 protections found at proposal/review (health "
+                                                              "data: the bureau, the HR company, the member).")
     protections_today = serializers.SerializerMethodField()
     review_note = serializers.CharField()
     reviewed_on = serializers.DateField(allow_null=True)
@@ -167,8 +168,19 @@ class SeparationCaseDetailSerializer(SeparationCaseSerializer):
     actions = serializers.SerializerMethodField(help_text="The moves you may take now.")
     next_step = serializers.SerializerMethodField()
 
+    def _sees_protections(self, c) -> bool:
+        user = self.context["request"].user
+        own = selectors.own_member(user)
+        return scope.has_role(user, *selectors.PROTECTION_ROLES) or (own is not None and own.pk == c.member_id)
+
+    @extend_schema_field(SeparationProtectionSerializer(many=True))
+    def get_protections(self, c):
+        return c.protections if self._sees_protections(c) else []
+
     @extend_schema_field(SeparationProtectionSerializer(many=True))
     def get_protections_today(self, c):
+        if not self._sees_protections(c):
+            return []
         return [p.as_dict() for p in services.member_protections(c.member, timezone.localdate())]
 
     def get_items_missing(self, c) -> list[str]:

@@ -255,3 +255,16 @@ def test_cases_list_filters(client_for, district, case):
     assert _body(c.get(reverse("separation:cases"), {"status": "archived"})).count("data-case=") == 0
     assert _body(c.get(reverse("separation:cases"), {"unit": district.sq2.pk})).count("data-case=") == 0
     assert _body(c.get(reverse("separation:cases"), {"unit": district.sq1.pk})).count("data-case=") == 1
+
+
+def test_protections_are_health_data_not_shown_to_line_managers(client_for, district):
+    f = make_member(district.sq1_t1, name="孙丽", male=False, birth=dt.date(1994, 2, 2))
+    ProtectionRecord.objects.create(member=f, kind="medical_period", start=dt.date.today(), recorded_by=district.hrco,
+                                    recorded_at=f.created_at)
+    case = proposal_create(actor=district.bureau_user, member=f, ground="art39_breach", reason="x")
+    url = reverse("separation:case", args=[case.pk])
+    assert "医疗期" in _body(client_for(district.bureau_user).get(url))
+    assert "医疗期" not in _body(client_for(district.squadron1).get(url))
+    api = f"/api/v1/separation/cases/{case.pk}/"
+    assert client_for(district.squadron1).get(api).json()["protections"] == []
+    assert client_for(district.hrco).get(api).json()["protections"][0]["kind"] == "medical_period"
