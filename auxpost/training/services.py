@@ -234,6 +234,9 @@ def _mirror(*, actor, member: Member, cert: Certificate | None, why: str) -> Non
         return
     Member.objects.filter(pk=member.pk).update(cert_number=number, cert_valid_until=until, updated_at=timezone.now())
     member.cert_number, member.cert_valid_until = number, until
+    caller = getattr(member, "_training_caller", None)
+    if caller is not None:
+        caller.cert_number, caller.cert_valid_until = number, until
     audit_record(actor=actor, action="update", obj=member, summary=f"§5.2.3 current certificate: {why}",
                  before=before, after={"cert_number": number, "cert_valid_until": until})
 
@@ -259,7 +262,10 @@ def _check_number(number: str | None, year: int) -> str:
 
 
 def _lock(member: Member) -> Member:
-    return Member.objects.select_for_update().get(pk=member.pk)
+    """The member row, locked for the transaction; the caller's instance gets the mirror fields too."""
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    locked._training_caller = member
+    return locked
 
 
 def _current(member: Member, *, actor) -> Certificate | None:

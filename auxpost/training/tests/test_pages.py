@@ -183,3 +183,13 @@ def test_reverse_a_record_and_revoke_a_certificate(client_for, district, setup):
     cert = Certificate.objects.get(number="WJ-R-1")
     assert cert.status == "revoked" and cert.close_reason == "违纪"
     assert Member.objects.get(pk=district.m1.pk).cert_number == ""
+
+
+def test_session_page_query_count(client_for, district, setup, django_assert_max_num_queries):
+    annual, s = setup
+    for i in range(8):
+        make_member(district.sq1_t2, name=f"学员{i}")
+    c = client_for(district.bureau_user)
+    with django_assert_max_num_queries(14):
+        page = c.get(f"/training/sessions/{s.pk}/").content.decode()
+    assert "学员7" in page and "王二" in page

@@ -156,3 +156,13 @@ def test_attendance_out_of_scope_refused(district, bureau):
     with pytest.raises(ValidationError, match="只有出勤人员"):
         attend(bureau, s, district.m1, "absent", score=80)
     assert not TrainingRecord.objects.exists()
+
+
+def test_caller_instance_sees_the_mirror(district, bureau):
+    m = district.m1
+    Member.objects.filter(pk=m.pk).update(cert_number="WJ-OLD", cert_valid_until=dt.date(2027, 1, 1))
+    m.refresh_from_db()
+    certificate_close(actor=bureau, member=m, on=dt.date(2026, 6, 1), reason="解聘")
+    assert (m.cert_number, m.cert_valid_until) == ("", None)
+    m.save()  # a later full save by the caller keeps the cleared mirror
+    assert Member.objects.get(pk=m.pk).cert_number == ""
