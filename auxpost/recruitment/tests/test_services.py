@@ -343,3 +343,15 @@ def test_inbox_counts_per_party(d):
     to_publicity(d, plan2, add(d, plan2, name="待签"))
     with time_machine.travel(dt.datetime(2026, 4, 20, 10, tzinfo=dt.UTC), tick=False):
         assert {i.key: i.count for i in todo(d.hrco)}["recruitment.hire"] == 1
+
+
+def test_closing_a_plan_releases_its_reserved_places(d):
+    big = posted_plan(d, positions=49)  # squadron 1: quota 50, 1 on the roster → full
+    plan = services.plan_create(actor=d.bureau_user, data={"unit": d.sq1_t2.pk, "year": 2026, "title": "再招",
+                                                          "positions": 1})
+    services.plan_move(actor=d.bureau_user, plan=plan, action="submit")
+    with pytest.raises(rules.MoveRefused):
+        services.plan_move(actor=d.bianban, plan=plan, action="approve")
+    services.plan_move(actor=d.bureau_user, plan=big, action="close", reason="招聘结束")
+    assert services.plan_move(actor=d.bianban, plan=plan, action="approve").status == rules.APPROVED
+    assert Move.objects.filter(plan=big, action="close").get().reason == "招聘结束"
