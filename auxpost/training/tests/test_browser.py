@@ -33,3 +33,37 @@ def test_member_sees_hours_and_certificate_reminder_on_the_phone(transactional_d
     assert page.locator("#cert-until").inner_text() == until.isoformat()
     assert "年度执法业务培训" in page.locator("#records").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_manager_pages_fit_a_phone(transactional_db, phone_page):
+    d = make_district()
+    today = timezone.localdate()
+    annual = make_course(d.bureau_user, name="年度执法业务培训", category="annual", hours=16, has_exam=True)
+    s = make_session(d.bureau_user, annual, [d.brigade], start=today)
+    page = phone_page
+    browser_login(page, "squadron1")
+    page.goto(page.base_url + f"/training/sessions/{s.pk}/")
+    page.select_option(f'select[name="att-{d.m1.pk}"]', "attended")
+    page.fill(f'input[name="score-{d.m1.pk}"]', "91")
+    page.get_by_role("button", name="保存出勤与成绩").click()
+    page.wait_for_load_state()
+    assert "已保存" in page.locator(".messages").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for url in ["/training/", "/training/certificates/", "/training/shortfall/", f"/training/members/{d.m1.pk}/"]:
+        page.goto(page.base_url + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+
+
+def test_bureau_course_page_fits_a_phone(transactional_db, phone_page):
+    d = make_district()
+    annual = make_course(d.bureau_user, name="年度执法业务培训", category="annual", hours=16, has_exam=True)
+    page = phone_page
+    browser_login(page, "bureau")
+    page.goto(page.base_url + f"/training/courses/{annual.pk}/")
+    assert page.locator("h1").inner_text() == "年度执法业务培训"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(page.base_url + f"/training/members/{d.m1.pk}/")
+    page.get_by_role("button", name="岗前培训合格发证").click()
+    page.wait_for_load_state()
+    assert "岗前培训学时不足" in page.locator(".messages").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
