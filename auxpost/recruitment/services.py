@@ -857,11 +857,13 @@ def review_sign(*, actor, review: ProbationReview, today: dt.date | None = None)
 
 
 def review_fail(*, actor, review: ProbationReview, reason: str, today: dt.date | None = None) -> ProbationReview:
-    """§5.2.1/§5.2.4 the bureau or the HR company records that the member did not pass probation (劳动合同法
-    Art. 39(1): 在试用期间被证明不符合录用条件), with the reason, during probation; the case goes to the
-    separation flow as a proposal (ground art39_probation)."""
+    """§5.2.1/§5.2.4 the bureau records that the member did not pass probation (劳动合同法 Art. 39(1): 在试用期间
+    被证明不符合录用条件), with the reason, during probation; the case goes to the separation flow as the
+    bureau's proposal (ground art39_probation), where the HR company executes it (the separation flow lets
+    only the bureau propose)."""
     today = _today(today)
-    party = _party(actor)
+    _require(actor, BUREAU, _("record a failed probation"))
+    party = BUREAU
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Reason: say how the member did not meet the hiring conditions.")})

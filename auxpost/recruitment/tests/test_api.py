@@ -121,9 +121,12 @@ def test_probation_fail_over_the_api(d, client_for):
     _plan, app, _c = hired(d)
     review = ProbationReview.objects.get()
     with time_machine.travel(dt.datetime(2026, 5, 6, 10, tzinfo=dt.UTC), tick=False):
-        r = client_for(d.hrco).post(f"{API}/probation-reviews/{review.pk}/fail/", {"reason": ""},
-                                    content_type="application/json")
+        r = client_for(d.bureau_user).post(f"{API}/probation-reviews/{review.pk}/fail/", {"reason": ""},
+                                           content_type="application/json")
         assert r.status_code == 400
+        r = client_for(d.hrco).post(f"{API}/probation-reviews/{review.pk}/fail/", {"reason": "x"},
+                                    content_type="application/json")
+        assert r.status_code == 403
         r = client_for(d.squadron1).post(f"{API}/probation-reviews/{review.pk}/fail/", {"reason": "x"},
                                          content_type="application/json")
         assert r.status_code == 404

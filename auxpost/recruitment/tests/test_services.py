@@ -295,7 +295,7 @@ def test_failed_probation_refused_after_probation(d):
     _plan, app, _c = hired(d)
     review = ProbationReview.objects.get(member=app.member)
     with pytest.raises(rules.MoveRefused) as exc:
-        services.review_fail(actor=d.hrco, review=review, reason="x", today=dt.date(2026, 6, 20))
+        services.review_fail(actor=d.bureau_user, review=review, reason="x", today=dt.date(2026, 6, 20))
     assert "2026-06-19" in exc.value.message
 
 
@@ -355,3 +355,13 @@ def test_closing_a_plan_releases_its_reserved_places(d):
     services.plan_move(actor=d.bureau_user, plan=big, action="close", reason="招聘结束")
     assert services.plan_move(actor=d.bianban, plan=plan, action="approve").status == rules.APPROVED
     assert Move.objects.filter(plan=big, action="close").get().reason == "招聘结束"
+
+
+def test_only_the_bureau_records_a_failed_probation(d):
+    _plan, app, _c = hired(d)
+    review = ProbationReview.objects.get(member=app.member)
+    with pytest.raises(rules.MoveRefused) as exc:
+        services.review_fail(actor=d.hrco, review=review, reason="试用期内旷工三日", today=dt.date(2026, 6, 1))
+    assert exc.value.code == "forbidden"
+    review.refresh_from_db()
+    assert review.status == rules.PENDING
