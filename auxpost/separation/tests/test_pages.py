@@ -268,3 +268,25 @@ def test_protections_are_health_data_not_shown_to_line_managers(client_for, dist
     api = f"/api/v1/separation/cases/{case.pk}/"
     assert client_for(district.squadron1).get(api).json()["protections"] == []
     assert client_for(district.hrco).get(api).json()["protections"][0]["kind"] == "medical_period"
+
+
+def test_other_lists_query_counts(client_for, district, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from auxpost.assessment.models import AnnualResult
+
+    today = dt.date.today()
+    for i in range(8):
+        m = make_member(district.sq2_t1, name=f"老{i}", birth=today.replace(year=today.year - 60) - dt.timedelta(days=i),
+                        male=i % 2 == 0)
+        for year in (2024, 2025):
+            AnnualResult.objects.create(member=m, year=year, composite=40, band="fail", status="confirmed",
+                                        computed_at=timezone.now())
+        ProtectionRecord.objects.create(member=m, kind="medical_period", start=today, recorded_by=district.hrco,
+                                        recorded_at=timezone.now())
+    client = client_for(district.bureau_user)
+    for name, marker, n in (("separation:pickup", "data-pickup=", 8), ("separation:retirements", "data-member=", 4),
+                            ("separation:protections_index", "separation/protections/", 8)):
+        with django_assert_max_num_queries(14):
+            r = client.get(reverse(name))
+        assert r.status_code == 200 and _body(r).count(marker) >= n, name
