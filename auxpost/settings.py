@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "CommendationLevelEnum": "auxpost.grading.models.CommendationLevel",
         "CalendarYearSourceEnum": "auxpost.workcal.models.YearSource",
         "ScoreSourceEnum": "auxpost.assessment.models.ScoreSource",
+        "RecruitmentCheckResultEnum": "auxpost.recruitment.models.CheckResult",
+        "RecruitmentCheckInputEnum": ["", "pass", "fail"],
     },
 }
 
