@@ -529,7 +529,9 @@ def _demotion_reasons(record: CandidateRecord, as_of: date, policy: GradePolicy)
     k = policy.demote_consecutive_basic
     if k > 0:
         years = list(range(last - k + 1, last + 1))
-        hit = all(_band_of(record, y) == BASIC for y in years)
+        # "Two 基本合格 in a row" counts a 不合格 year as at most 基本合格, so that a better result
+        # never brings a demotion (a 不合格 then 基本合格 record demotes like two 基本合格).
+        hit = all(_band_of(record, y) in (BASIC, FAIL) for y in years)
         demote |= hit
         span = f"{years[0]}–{years[-1]}" if k > 1 else str(last)
         reasons.append(Reason(f"降级条件：连续{k}年基本合格（{span}）", f"不连续{k}年基本合格",
@@ -567,10 +569,10 @@ def _demotion_decision(record: CandidateRecord, as_of: date, policy: GradePolicy
     separation = False
     if band == BASIC or band == FAIL:  # both consecutive-year rules need the last year to match
         k = policy.demote_consecutive_basic
-        if k > 0 and band == BASIC:
+        if k > 0:
             for y in range(last - k + 1, last):
                 r = results.get(y)
-                if r is None or r[0] != BASIC:
+                if r is None or r[0] not in (BASIC, FAIL):
                     break
             else:
                 demote = True

@@ -364,7 +364,17 @@ def test_points_below_60_demote_at_60_do_not():
 def test_multiple_triggers_demote_one_grade_only():
     out = evaluate(_last(grade=2, band=FAIL, prev_band=BASIC, points=10), AS_OF)
     assert (out.outcome, out.target_grade) == (DEMOTE, 3)
-    assert sum(not r.met for r in out.reasons if r.requirement.startswith("降级")) == 2
+    # 不合格 (one grade), 基本合格 then 不合格 (two at most 基本合格 in a row), points: still one grade.
+    assert sum(not r.met for r in out.reasons if r.requirement.startswith("降级")) == 3
+
+
+def test_a_fail_then_a_basic_pass_demotes_like_two_basic_passes():
+    """§6 a 不合格 year counts as at most 基本合格: improving it to 基本合格 must not bring a demotion
+    that the worse record escaped (found by the monotonicity property)."""
+    out = evaluate(_last(band=BASIC, prev_band=FAIL), AS_OF)
+    assert out.outcome == DEMOTE
+    assert not reason_starting(out, "降级条件：连续2年基本合格").met
+    assert evaluate(_last(band=BASIC, prev_band=BASIC), AS_OF).outcome == DEMOTE
 
 
 def test_demotion_takes_precedence_over_promotion():
