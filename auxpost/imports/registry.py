@@ -39,14 +39,20 @@ def _load() -> None:
         _loaded = True
 
 
+def _ordered() -> list[str]:
+    """The 花名册 first (the upload page's default), then the others in registration order — a kind
+    registered from an AppConfig.ready() is registered before the built-in modules load."""
+    return sorted(_SPECS, key=lambda kind: kind != "roster")
+
+
 def kinds() -> list[str]:
     _load()
-    return list(_SPECS)
+    return _ordered()
 
 
 def specs() -> list[ImportSpec]:
     _load()
-    return list(_SPECS.values())
+    return [_SPECS[k] for k in _ordered()]
 
 
 def get_spec(kind: str) -> ImportSpec:
