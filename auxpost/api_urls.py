@@ -16,4 +16,10 @@ urlpatterns = [
     path("", include("auxpost.recruitment.api_urls")),
     path("", include("auxpost.training.api_urls")),
     path("", include("auxpost.separation.api_urls")),
+    path("", include("auxpost.files.api_urls")),
+    path("", include("auxpost.duty.api_urls")),
+    path("", include("auxpost.patrol.api_urls")),
+    path("", include("auxpost.leave.api_urls")),
+    path("", include("auxpost.meetings.api_urls")),
+    path("", include("auxpost.uniform.api_urls")),
 ]

@@ -66,6 +66,12 @@ INSTALLED_APPS = [
     "auxpost.recruitment",
     "auxpost.training",
     "auxpost.separation",
+    "auxpost.files",
+    "auxpost.duty",
+    "auxpost.patrol",
+    "auxpost.leave",
+    "auxpost.meetings",
+    "auxpost.uniform",
 ]
 
 MIDDLEWARE = [

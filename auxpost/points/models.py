@@ -52,6 +52,9 @@ class PointsEntry(models.Model):
     #: A correction (reversing entry) points at the entry it cancels.
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="reversed_by", verbose_name=_("reverses"))
+    #: §5.3 an entry written by a daily link names the record it comes from ("rollcall.mark:123"), so the
+    #: member sees why it exists and the link never writes the same entry twice. Empty for manual entries.
+    origin = models.CharField(_("origin"), max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = _("points entry")
@@ -66,6 +69,7 @@ class PointsEntry(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(points=0), name="points_entry_nonzero"),
+            models.UniqueConstraint(fields=["origin"], condition=~models.Q(origin=""), name="points_entry_origin_once"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="points_entry_quantity_positive"),
             models.CheckConstraint(
                 condition=~models.Q(status="approved") | models.Q(points__gt=0) | models.Q(approved_by__isnull=False),

@@ -112,7 +112,8 @@ WENJIANG_DEFAULT = PointsPolicy(
 
 
 def points_for(rule_code: str, quantity: int | float | Decimal = 1, policy: PointsPolicy = WENJIANG_DEFAULT) -> int:
-    """§10 points of one entry: rule points × floor(quantity / per_quantity).
+    """§10 points of one entry: rule points × floor(quantity / per_quantity) (× quantity for a rule counted
+    per occurrence, where the product must be whole: half a day of 旷工 is allowed, half a late mark is not).
 
     ``quantity`` is 旷工 days, failed uniform items, extra training hours, … . It must be a
     positive number (a whole number for rules counted per occurrence). A result of 0 is
@@ -124,10 +125,15 @@ def points_for(rule_code: str, quantity: int | float | Decimal = 1, policy: Poin
     q = quantity if isinstance(quantity, Decimal) else Decimal(str(quantity))
     if not q.is_finite() or q <= 0:
         raise PointsRuleError(f"“{rule.name}”的数量必须大于0，实际为{quantity}", "quantity")
-    if rule.per_quantity == 1 and q != q.to_integral_value():
-        raise PointsRuleError(f"“{rule.name}”的数量必须为整数（按{rule.unit}计），实际为{quantity}", "quantity")
-    units = math.floor(q / rule.per_quantity)
-    points = rule.points * units
+    if rule.per_quantity == 1:
+        # Per occurrence: a fraction is allowed only where it gives whole points (§5.3.1: half a day of
+        # 旷工 for more than 30 minutes late is −5 at −10 a day; half a late mark is never a thing).
+        exact = rule.points * q
+        if exact != exact.to_integral_value():
+            raise PointsRuleError(f"“{rule.name}”的数量必须为整数（按{rule.unit}计），实际为{quantity}", "quantity")
+        points = int(exact)
+    else:
+        points = rule.points * math.floor(q / rule.per_quantity)
     if points == 0:
         raise PointsRuleError(
             f"“{rule.name}”每{rule.per_quantity}{rule.unit}计{rule.points:+d}分，"

@@ -54,7 +54,7 @@ FIRST_YEAR = 2000  # no ledger or settlement before this year
 
 ENTRY_FIELDS = ["member", "date", "rule_code", "rule_name", "quantity", "points", "source", "evidence", "status",
                 "policy_version", "recorded_by", "recorded_at", "approved_by", "approved_at", "rejection_reason",
-                "reverses"]
+                "reverses", "origin"]
 APPEAL_FIELDS = ["entry", "member", "reason", "status", "decided_by", "decided_at", "decision_note",
                  "reversing_entry"]
 
@@ -147,6 +147,99 @@ def points_entry_record(*, member: Member, rule_code: str, date: dt.date, quanti
                          "points": points, "rule": rule.name, "name": member.name, "date": date.isoformat()},
                      after=model_snapshot(entry, ENTRY_FIELDS))
     return entry
+
+
+# ------------------------------------------------------------------------- from the daily links (§5.3)
+
+def points_entry_automatic(*, member: Member, rule_code: str, date: dt.date, origin: str, quantity=1,
+                           evidence: str = "", recorded_by=None, at: dt.datetime) -> PointsEntry | None:
+    """§5.3 / §10 the entry a daily link produces (a late mark, 旷工, a failed uniform item, an
+    unexcused meeting absence …), so nobody types it again.
+
+    ``origin`` names the record it comes from (``"<app>.<record>:<pk>"``, at most 80 characters) and makes
+    the call idempotent: when an entry with that origin exists, nothing is written and None is returned.
+    ``recorded_by`` is the person who confirmed the record (the team leader, the inspector, the meeting's
+    host) or None for the system (a command run by cron). Points come from the rule of the policy in
+    force on ``date``; a deduction still waits for a second person's approval (§10) before it counts and
+    pre-fills the scorecard (§7.2). A member not on the roster gets no entry (None). The refusals are
+    those of the rule: an unknown rule, a bad quantity, a future date, a year whose points were imported.
+    """
+    origin = (origin or "").strip()
+    if not origin or len(origin) > 80:
+        raise ValueError("origin must be 1-80 characters")
+    if member.status not in ON_ROSTER or date < member.hire_date:
+        return None
+    if PointsEntry.objects.filter(origin=origin).exists():
+        return None
+    if date > _today(at):
+        raise ValidationError({"date": _("Date: %(date)s is in the future; points are recorded for days that have "
+                                         "passed.") % {"date": date.isoformat()}})
+    if AnnualPoints.objects.filter(member=member, year=date.year, source=AnnualSource.IMPORTED).exists():
+        return None
+    evidence = (evidence or "").strip()[:EVIDENCE_MAX]
+    bundle = _policy(date, "date")
+    try:
+        rule = bundle.points.rule(rule_code)
+        points = points_for(rule.code, quantity, bundle.points)
+    except PointsRuleError as exc:
+        raise ValidationError({"rule_code": _("Rule: “%(code)s” cannot be applied (%(reason)s).") % {
+            "code": rule_code, "reason": exc.message}}) from None
+    quantity = quantity if isinstance(quantity, Decimal) else Decimal(str(quantity))
+    pending = points < 0
+    try:
+        with transaction.atomic():
+            entry = PointsEntry.objects.create(
+                member=member, date=date, rule_code=rule.code, rule_name=rule.name, quantity=quantity,
+                points=points, source=rule.source, evidence=evidence, origin=origin,
+                status=EntryStatus.PENDING if pending else EntryStatus.APPROVED,
+                policy_version=bundle.version, recorded_by=recorded_by, recorded_at=at,
+                approved_by=None if pending else recorded_by, approved_at=None if pending else at,
+            )
+            audit_record(actor=recorded_by, action="create", obj=entry,
+                         summary=_("Points entry %(points)+d (%(rule)s) for %(name)s on %(date)s") % {
+                             "points": points, "rule": rule.name, "name": member.name, "date": date.isoformat()},
+                         after=model_snapshot(entry, ENTRY_FIELDS))
+    except IntegrityError:  # the same origin written concurrently: the other writer's entry stands
+        return None
+    return entry
+
+
+def points_entry_withdraw(*, origin: str, by=None, reason: str, at: dt.datetime) -> PointsEntry | None:
+    """§5.3 / §10 the record behind an automatic entry no longer holds (a late mark corrected, a 旷工
+    covered by leave approved afterwards, an absence excused): a pending entry is rejected with the
+    reason; an approved one is reversed by a correction entry (the ledger stays append-only). Returns
+    the rejected entry or the reversing one; None when there is no such entry or it is already undone.
+    ``by`` None is the system.
+    """
+    reason = ((reason or "").strip() or _("The record behind this entry was withdrawn."))[:REJECTION_MAX]
+    with transaction.atomic():
+        entry = PointsEntry.objects.select_for_update().filter(origin=origin).select_related("member").first()
+        if entry is None:
+            return None
+        if entry.status == EntryStatus.PENDING:
+            before = model_snapshot(entry, ENTRY_FIELDS)
+            entry.status = EntryStatus.REJECTED
+            entry.approved_by = by
+            entry.approved_at = at
+            entry.rejection_reason = reason
+            entry.save(update_fields=["status", "approved_by", "approved_at", "rejection_reason"])
+            audit_record(actor=by, action="transition", obj=entry,
+                         summary=_("Points entry %(id)s withdrawn: %(reason)s") % {"id": entry.pk, "reason": reason},
+                         before=before, after=model_snapshot(entry, ENTRY_FIELDS))
+            return entry
+        if entry.status != EntryStatus.APPROVED or PointsEntry.objects.filter(reverses=entry).exists():
+            return None
+        reversing = PointsEntry.objects.create(
+            member_id=entry.member_id, date=entry.date, rule_code=entry.rule_code, rule_name=entry.rule_name,
+            quantity=entry.quantity, points=-entry.points, source=Source.CORRECTION,
+            evidence=reason[:EVIDENCE_MAX], status=EntryStatus.APPROVED, policy_version=entry.policy_version,
+            recorded_by=by, recorded_at=at, approved_by=by, approved_at=at, reverses=entry,
+        )
+        audit_record(actor=by, action="create", obj=reversing,
+                     summary=_("Reversing entry %(points)+d for points entry %(id)s: %(reason)s") % {
+                         "points": reversing.points, "id": entry.pk, "reason": reason},
+                     after=model_snapshot(reversing, ENTRY_FIELDS))
+        return reversing
 
 
 # ------------------------------------------------------------------------------- approve / reject

@@ -33,6 +33,9 @@ class PolicyVersion(models.Model):
     #: §5.2.1–§5.2.4 recruitment, training, certificates, separation; empty means the SPEC defaults
     #: (``auxpost.policy.workforce``). A new draft stores the full document.
     workforce = models.JSONField(_("workforce policy"), default=dict, blank=True)
+    #: §5.3 the daily links (shifts, roll call, duty, leave, uniform, meetings); empty means the SPEC
+    #: defaults (``auxpost.policy.daily``). A new draft stores the full document.
+    daily = models.JSONField(_("daily-links policy"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

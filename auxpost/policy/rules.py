@@ -27,6 +27,8 @@ from auxpost.incentives.rules import DEFAULT as INCENTIVES_DEFAULT
 from auxpost.incentives.rules import IncentivesPolicy, incentives_from_dict
 from auxpost.points.rules import WENJIANG_DEFAULT as POINTS_DEFAULT
 from auxpost.points.rules import PointsPolicy, PointsRule
+from auxpost.policy.daily import DEFAULT as DAILY_DEFAULT
+from auxpost.policy.daily import DailyPolicy, daily_from_dict
 from auxpost.policy.workforce import DEFAULT as WORKFORCE_DEFAULT
 from auxpost.policy.workforce import WorkforcePolicy, workforce_from_dict
 
@@ -273,10 +275,13 @@ class PolicyBundle:
     incentives: IncentivesPolicy = INCENTIVES_DEFAULT
     #: §5.2.1–§5.2.4 recruitment, training, certificates, separation; the SPEC defaults unless stored.
     workforce: WorkforcePolicy = WORKFORCE_DEFAULT
+    #: §5.3 the daily links; the SPEC defaults unless stored.
+    daily: DailyPolicy = DAILY_DEFAULT
 
 
 def bundle_from_documents(*, version: str, name: str, grade: dict, assessment: dict, points: dict,
-                          incentives: dict | None = None, workforce: dict | None = None) -> PolicyBundle:
+                          incentives: dict | None = None, workforce: dict | None = None,
+                          daily: dict | None = None) -> PolicyBundle:
     """The decoded bundle; an empty or missing incentives or workforce document reads as the defaults."""
     return PolicyBundle(
         version=version,
@@ -286,6 +291,7 @@ def bundle_from_documents(*, version: str, name: str, grade: dict, assessment: d
         points=points_from_dict(points, version=version),
         incentives=incentives_from_dict(incentives, version=version),
         workforce=workforce_from_dict(workforce),
+        daily=daily_from_dict(daily),
     )
 
 

@@ -40,7 +40,7 @@ def bundle_of(pv: PolicyVersion) -> PolicyBundle:
         return _cache[key]
     bundle = bundle_from_documents(version=pv.version, name=pv.name, grade=pv.grade,
                                    assessment=pv.assessment, points=pv.points, incentives=pv.incentives,
-                                   workforce=pv.workforce)
+                                   workforce=pv.workforce, daily=pv.daily)
     if pv.status == PolicyStatus.PUBLISHED:
         _cache[key] = bundle
     return bundle

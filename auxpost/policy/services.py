@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from auxpost.audit.services import audit_record, model_snapshot
 from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
+from auxpost.policy.daily import daily_from_dict, daily_to_dict
 from auxpost.policy.models import PolicyStatus, PolicyVersion, immutable_message
 from auxpost.policy.rules import (
     assessment_from_dict,
@@ -35,7 +36,7 @@ from auxpost.policy.workforce import workforce_from_dict, workforce_to_dict
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Labels that would clash with the pages' own paths (/policy/new/).
 RESERVED_LABELS = {"new"}
-DOCUMENTS = ("grade", "assessment", "points", "incentives", "workforce")
+DOCUMENTS = ("grade", "assessment", "points", "incentives", "workforce", "daily")
 _SNAPSHOT = ["version", "name", "effective_from", "status", "notes", "based_on", "published_at", "published_by"]
 
 
@@ -50,7 +51,8 @@ def _require_editor(by) -> None:
 
 def _document_label(field: str) -> str:
     return {"grade": _("Grade policy"), "assessment": _("Assessment policy"), "points": _("Points policy"),
-            "incentives": _("Incentives policy"), "workforce": _("Workforce policy")}[field]
+            "incentives": _("Incentives policy"), "workforce": _("Workforce policy"),
+            "daily": _("Daily-links policy")}[field]
 
 
 def decode_document(field: str, document, *, version: str, name: str = "") -> dict:
@@ -72,6 +74,8 @@ def decode_document(field: str, document, *, version: str, name: str = "") -> di
             return incentives_to_dict(incentives_from_dict(document, version=version))
         if field == "workforce":
             return workforce_to_dict(workforce_from_dict(document))
+        if field == "daily":
+            return daily_to_dict(daily_from_dict(document))
         return points_to_dict(points_from_dict(document, version=version))
     except ValueError as exc:  # PolicyFormatError, AssessmentRuleError, PointsRuleError, Incentives/WorkforceFormatError
         message = _("%(policy)s: %(error)s") % {"policy": _document_label(field),
@@ -142,6 +146,7 @@ def policy_version_create_draft(*, based_on: PolicyVersion, version: str, name: 
         points=copy.deepcopy(based_on.points),
         incentives=incentives_to_dict(incentives_from_dict(based_on.incentives, version=version)),
         workforce=workforce_to_dict(workforce_from_dict(based_on.workforce)),
+        daily=daily_to_dict(daily_from_dict(based_on.daily)),
         based_on=based_on, created_by=by, created_at=at, notes="",
     )
     try:
@@ -162,7 +167,7 @@ def policy_version_update_draft(*, pv: PolicyVersion, name: str | None = None,
                                 effective_from: dt.date | None = None, grade: dict | None = None,
                                 assessment: dict | None = None, points: dict | None = None,
                                 incentives: dict | None = None, workforce: dict | None = None,
-                                notes: str | None = None, by, at: dt.datetime) -> PolicyVersion:
+                                daily: dict | None = None, notes: str | None = None, by, at: dt.datetime) -> PolicyVersion:
     """§6/§7/§10/§9/§5.2 change a draft: any of its name, effective date, notes and the five policies.
 
     Each policy is decoded by the rule dataclasses, so a version that could not be computed with is
@@ -183,7 +188,8 @@ def policy_version_update_draft(*, pv: PolicyVersion, name: str | None = None,
     if notes is not None:
         changes["notes"] = notes.strip()
     for field, document in (("grade", grade), ("assessment", assessment), ("points", points),
-                            ("incentives", incentives), ("workforce", workforce)):
+                            ("incentives", incentives), ("workforce", workforce),
+                            ("daily", daily)):
         if document is None:
             continue
         try:

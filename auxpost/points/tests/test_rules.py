@@ -74,11 +74,19 @@ def test_training_below_eight_extra_hours_is_refused_as_a_zero_entry(hours):
     assert "超出要求完成培训" in e.value.message and e.value.field == "quantity"
 
 
-@pytest.mark.parametrize("quantity, needle", [(0, "大于0"), (-2, "大于0"), (1.5, "整数"), ("3", "数字"), (True, "数字")])
+@pytest.mark.parametrize("quantity, needle", [(0, "大于0"), (-2, "大于0"), (1.25, "整数"), ("3", "数字"), (True, "数字")])
 def test_points_for_validates_quantity(quantity, needle):
     with pytest.raises(PointsRuleError, match=needle) as e:
         points_for("absence", quantity, P)
     assert "旷工" in e.value.message
+
+
+def test_half_a_day_of_absence_is_whole_points_but_half_a_late_mark_is_not():
+    """§5.3.1 more than 30 minutes late is half a day of 旷工: −10 × 0.5 = −5."""
+    assert points_for("absence", Decimal("0.5"), P) == -5
+    assert points_for("absence", 1.5, P) == -15
+    with pytest.raises(PointsRuleError, match="整数"):
+        points_for("late", Decimal("0.5"), P)
 
 
 def test_points_for_unknown_rule():

@@ -1,0 +1,1 @@
+"""§5.3.3 会议 meetings: schedule, attendees, sign-in, minutes, follow-ups."""

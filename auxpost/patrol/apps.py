@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PatrolConfig(AppConfig):
+    name = "auxpost.patrol"
+    label = "patrol"

@@ -1,0 +1,1 @@
+"""§5.3.5 着装 uniform inspections with the checklist and photos."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UniformConfig(AppConfig):
+    name = "auxpost.uniform"
+    label = "uniform"
