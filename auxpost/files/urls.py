@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from auxpost.files import views
 
 app_name = "files"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.attachment, name="attachment"),
+]
