@@ -56,6 +56,9 @@ class LeaveRequest(models.Model):
     #: 产假: a difficult birth and the number of babies decide the entitlement.
     difficult_birth = models.BooleanField(_("difficult birth"), default=False)
     babies = models.PositiveSmallIntegerField(_("number of babies"), default=1)
+    #: 病假 of ``note_from_days`` or more: the medical note(s) (病历, 诊断证明).
+    medical_notes = models.ManyToManyField("files.Attachment", blank=True, related_name="+",
+                                           verbose_name=_("medical notes"))
     days = models.DecimalField(_("days"), max_digits=6, decimal_places=1)
     counting = models.CharField(_("counted in"), max_length=10)
     policy_version = models.CharField(_("policy version"), max_length=30)
