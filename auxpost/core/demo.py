@@ -355,6 +355,14 @@ def load_demo(*, today: dt.date | None = None, seed: int = DEMO_SEED, n_members:
 
         result.created += load_history(today=today, seed=seed, bureau=bureau)
         _evaluation_round(result, today)
+        # §5.2.1–§5.2.4 the working life: training and certificates, a hiring campaign, separations.
+        from auxpost.recruitment import demo as recruitment_demo
+        from auxpost.separation import demo as separation_demo
+        from auxpost.training import demo as training_demo
+
+        result.created += training_demo.load(today=today, root=bureau)
+        result.created += recruitment_demo.load(today=today)
+        result.created += separation_demo.load(today=today)
     return result
 
 

@@ -32,6 +32,9 @@ PROVIDERS = [
     "auxpost.assessment.inbox.todo",
     "auxpost.workcal.inbox.todo",
     "auxpost.evaluation.inbox.todo",
+    "auxpost.recruitment.inbox.todo",
+    "auxpost.training.inbox.todo",
+    "auxpost.separation.inbox.todo",
 ]
 
 #: Provider modules being written at the same time: while the module does not exist it is skipped.

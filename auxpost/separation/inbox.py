@@ -47,13 +47,13 @@ def todo(user) -> list[TodoItem]:
     today = timezone.localdate()
     if rules.BUREAU in roles:
         q = _q(user, rules.BUREAU)
+        counts = SeparationCase.objects.filter(q).aggregate(
+            review=Count("pk", filter=Q(status=rules.PROPOSED)),
+            archive=Count("pk", filter=Q(status=rules.RETURNED, effect_applied_at__isnull=False)))
         items.append(TodoItem(key="separation.review", label=_("Separations: proposals to review"),
-                              count=SeparationCase.objects.filter(q, status=rules.PROPOSED).count(),
-                              url=_cases_url(rules.PROPOSED)))
+                              count=counts["review"], url=_cases_url(rules.PROPOSED)))
         items.append(TodoItem(key="separation.archive", label=_("Separations: cases to archive"),
-                              count=SeparationCase.objects.filter(q, status=rules.RETURNED,
-                                                                  effect_applied_at__isnull=False).count(),
-                              url=_cases_url(rules.RETURNED)))
+                              count=counts["archive"], url=_cases_url(rules.RETURNED)))
         pickup = selectors.pending_evaluation_proposals(user).count() + len(selectors.annual_fail_pairs())
         items.append(TodoItem(key="separation.pickup", label=_("Separations: proposals to take up"), count=pickup,
                               url=reverse("separation:pickup")))

@@ -50,13 +50,14 @@ def _score(pk: int, salt: int) -> Decimal:
 
 
 @transaction.atomic
-def load(*, today: dt.date) -> Counter:
-    """Load the training demo (see the module docstring); returns what was created."""
+def load(*, today: dt.date, root: Unit | None = None) -> Counter:
+    """Load the training demo (see the module docstring) for the unit tree under ``root`` (default: the
+    first top-level unit); returns what was created."""
     counts: Counter = Counter()
     if Course.objects.filter(name=INDUCTION, category=rules.INDUCTION).exists():
         return counts
     bureau = User.objects.filter(username="bureau").first()
-    root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    root = root or Unit.objects.filter(parent__isnull=True).order_by("path").first()
     if bureau is None or root is None:
         return counts
     induction = course_create(actor=bureau, name=INDUCTION, category=rules.INDUCTION, hours=40, has_exam=True,
@@ -66,7 +67,8 @@ def load(*, today: dt.date) -> Counter:
     topical = course_create(actor=bureau, name=TOPICAL, category=rules.TOPICAL, hours=16, has_exam=False,
                             description="工地扬尘、渣土运输巡查要点")
     counts["courses"] += 3
-    on_roster = list(Member.objects.filter(status__in=ON_ROSTER).order_by("pk").values_list("pk", "hire_date"))
+    in_tree = Member.objects.filter(unit__path__startswith=root.path)
+    on_roster = list(in_tree.filter(status__in=ON_ROSTER).order_by("pk").values_list("pk", "hire_date"))
     last = today.year - 1
 
     def run(course, start: dt.date, days: int, hours, members: list[int], salt: int, exam: bool) -> None:
@@ -88,7 +90,7 @@ def load(*, today: dt.date) -> Counter:
     this_year = [pk for pk, hire in on_roster if hire < start]
     run(annual, start, 3, 24, this_year, 3, True)
 
-    trainees = list(Member.objects.filter(status=MemberStatus.PROBATION, cert_number="").order_by("pk")
+    trainees = list(in_tree.filter(status=MemberStatus.PROBATION, cert_number="").order_by("pk")
                     .values_list("pk", flat=True))
     if trainees:
         start = max(today - dt.timedelta(days=12), min(Member.objects.filter(pk__in=trainees)

@@ -94,10 +94,14 @@ def test_members_are_realistic_and_every_id_number_is_valid(demo):
         age = (TODAY - m.birth_date).days / 365.25
         assert 20 <= age <= 55
         assert m.work_start_date <= m.hire_date <= TODAY
+        if m.status == MemberStatus.SEPARATED:  # §5.2.4 the demo's one resignation, in effect
+            assert m.grade is None and m.separated_on is not None and m.separated_on < TODAY
+            continue
         assert m.status in ON_ROSTER and m.grade in (1, 2, 3, 4, 5)
         assert m.phone.isdigit() and len(m.phone) == 11 and m.phone[0] == "1"
         assert m.unit.kind == UnitKind.TEAM and m.work_line_id is not None
-    grades = Counter(m.grade for m in members)
+    assert sum(m.status == MemberStatus.SEPARATED for m in members) == 1
+    grades = Counter(m.grade for m in members if m.grade is not None)
     assert set(grades) == {1, 2, 3, 4, 5}
     assert grades[5] > grades[3] > grades[1] and grades[4] > grades[1]  # a pyramid
     statuses = Counter(m.status for m in members)
@@ -126,7 +130,8 @@ def test_grade_history_matches_the_current_grade(demo):
         last = rows[m.pk][-1]
         assert (last.grade, last.effective_date) == (m.grade, m.grade_effective_date)
         assert rows[m.pk][0].effective_date >= m.hire_date or rows[m.pk][0].reason == "初次定级"
-    promoted = [r for r in rows.values() if len(r) == 2]
+    # Two rows of grades: a promotion (the demo's one separation adds a cancelling row, grade None).
+    promoted = [r for r in rows.values() if len(r) == 2 and r[1].grade is not None]
     assert promoted and all(r[0].grade == r[1].grade + 1 for r in promoted)  # e.g. 五级 then 四级
 
 
@@ -277,7 +282,8 @@ def test_history_gives_five_years_and_this_years_records(demo):
     imported = dict(AnnualResult.objects.filter(year=2025).values_list("member__id_number", "band"))
     agree = sum(computed[k] == b for k, b in imported.items())
     assert agree >= 0.8 * len(imported)  # the 优秀 cap and vetoes move a few, nothing more
-    assert BasicRecord.objects.filter(kind="health").count() == Member.objects.filter(status__in=ON_ROSTER).count()
+    # Everyone on the roster when the health checks were recorded: those on it now and the one who resigned since.
+    assert BasicRecord.objects.filter(kind="health").count() == Member.objects.count()
 
 
 def test_this_years_evaluation_round_is_open_for_applications(demo, client):
@@ -290,7 +296,10 @@ def test_this_years_evaluation_round_is_open_for_applications(demo, client):
     assert rnd.status == evaluation_rules.APPLICATIONS
     assert rnd.as_of == TODAY and rnd.policy_version == "1"
     on_roster = Member.objects.filter(status__in=ON_ROSTER).exclude(grade=None).count()
-    assert rnd.candidates.count() == on_roster
+    # Computed before the demo's resignation took effect: the one who left since is still a candidate
+    # (``evaluation-effect`` skips members no longer on the roster).
+    assert rnd.candidates.filter(member__status__in=ON_ROSTER).count() == on_roster
+    assert rnd.candidates.exclude(member__status__in=ON_ROSTER).count() == 1
     promotions = Candidate.objects.filter(round=rnd, outcome=evaluation_rules.PROMOTE)
     applied = promotions.filter(status=evaluation_rules.APPLIED).count()
     assert 0 < applied and abs(applied - (promotions.count() - applied)) <= 2

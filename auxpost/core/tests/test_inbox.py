@@ -139,13 +139,23 @@ def test_counts_by_url():
 # --- pages --------------------------------------------------------------------------------------
 
 
+def _certified(member):
+    """A member whose 上岗证 is valid for years has nothing waiting (a missing one is a to-do, §5.2.3)."""
+    member.cert_number = "WJ-CG-2026-0001"
+    member.cert_valid_until = dt.date(2029, 1, 1)
+    member.save(update_fields=["cert_number", "cert_valid_until"])
+
+
 def test_inbox_page(district, client_for, django_assert_max_num_queries):
     from auxpost.points.services import points_entry_record
 
     points_entry_record(member=district.m1, rule_code="late", date=dt.date(2026, 3, 2),
                         recorded_by=district.squadron1, at=AT)
+    _certified(district.m1)
     c = client_for(district.bureau_user)
-    with django_assert_max_num_queries(14):
+    # Session, user, roles, then each provider's counts (points, assessment, calendar, evaluation,
+    # recruitment, certificates, separation: a query or two each).
+    with django_assert_max_num_queries(20):
         resp = c.get("/inbox/")
     body = resp.content.decode()
     assert resp.status_code == 200
@@ -163,7 +173,7 @@ def test_inbox_counts_json(district, client_for, django_assert_max_num_queries):
     points_entry_record(member=district.m1, rule_code="late", date=dt.date(2026, 3, 2),
                         recorded_by=district.squadron1, at=AT)
     c = client_for(district.bureau_user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(20):  # as the page: session, user, roles, the providers' counts
         data = c.get("/inbox/counts.json").json()
     assert data["total"] >= 1 and data["by_url"]["/points/approvals/"] == 1
     assert client_for(district.squadron1).get("/inbox/counts.json").json()["by_url"].get("/points/approvals/") is None
@@ -195,7 +205,26 @@ def test_providers_keep_to_a_few_queries(district, django_assert_max_num_queries
         workcal_inbox.todo(district.admin, today=dt.date(2026, 11, 2))
 
 
+def test_workforce_providers_keep_to_a_few_queries(district, django_assert_max_num_queries):
+    """§5.2.1–§5.2.4 recruitment, certificates and separation: counts, never lists."""
+    from auxpost.recruitment import inbox as recruitment_inbox
+    from auxpost.separation import inbox as separation_inbox
+    from auxpost.training import inbox as training_inbox
+
+    for user in (district.bureau_user, district.hrco, district.member1, district.nobody):
+        user.refresh_from_db()
+        with django_assert_max_num_queries(3):  # roles, then one count per step
+            recruitment_inbox.todo(user)
+        with django_assert_max_num_queries(3):  # roles, the policy's reminder window, one grouped count
+            training_inbox.todo(user)
+        # roles; the bureau: cases by state in one query, proposals to take up (2), retirements due (2)
+        with django_assert_max_num_queries(6):
+            separation_inbox.todo(user)
+    assert recruitment_inbox.todo(district.nobody) == [] and separation_inbox.todo(district.member1) == []
+
+
 def test_inbox_in_english(district, client_for, settings):
+    _certified(district.m1)
     c = client_for(district.member1)
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = c.get("/inbox/").content.decode()
