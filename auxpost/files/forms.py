@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from auxpost.files.models import ALL_TYPES, IMAGE_TYPES
-from auxpost.files.services import upload_check
+from auxpost.files.rules import human_size
+from auxpost.files.services import max_bytes, upload_check
 
 DEFAULT_MAX_FILES = 9
 
@@ -60,7 +61,8 @@ class UploadsField(forms.FileField):
         self.types = tuple(types or self.default_types)
         self.max_files = max_files
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(self.types)}))
-        kwargs.setdefault("help_text", gettext_lazy("Up to %(n)s files, at most 10 MB each.") % {"n": max_files})
+        kwargs.setdefault("help_text", gettext_lazy("Up to %(n)s files, at most %(size)s each.")
+                          % {"n": max_files, "size": human_size(max_bytes())})
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
