@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+"""§5.3.3 会议 meetings: schedule, attendees, sign-in, minutes, follow-ups."""
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from auxpost.meetings.api import MeetingViewSet
+
+router = SimpleRouter()
+router.register("meetings", MeetingViewSet, basename="meeting")
+urlpatterns = router.urls

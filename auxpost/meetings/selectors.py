@@ -206,3 +206,16 @@ def to_close_count(user, *, now: dt.datetime) -> int:
 
 def my_overdue_count(member: Member, today: dt.date) -> int:
     return FollowUp.objects.filter(owner=member, done_at__isnull=True, due_date__lt=today).count()
+
+
+def units_visible_to_staff(user) -> QuerySet[Unit]:
+    """Units the list page offers as a filter (the caller's staff scope)."""
+    return units_visible_to(user, roles_allowed=VIEW_ROLES)
+
+
+def hosts_for(user) -> QuerySet[User]:
+    """Users the scheduling form offers as host: the caller, line managers of units in the caller's scope
+    and the bureau (the service checks each against the chosen unit)."""
+    ras = RoleAssignment.objects.filter(Q(role=Role.LINE_MANAGER, unit__in=leader_units(user).values("pk"))
+                                        | Q(role=Role.BUREAU))
+    return User.objects.filter(Q(pk__in=ras.values("user_id")) | Q(pk=user.pk), is_active=True).order_by("username")
