@@ -118,6 +118,7 @@ def test_detail_permitted(district, client_for):
     assert "李一" in body and "五级" in body and "2020-03-01" in body
     assert district.m1.id_number not in body  # masked for a line manager
     assert "1990-05-17" not in body  # no birth date beside a masked ID number
+    assert f'href="/training/members/{district.m1.pk}/"' in body  # §5.2.2/§5.2.3 the training record
 
 
 def test_detail_out_of_scope_is_the_same_404_as_missing(district, client_for):
@@ -162,7 +163,8 @@ def test_me_without_member_record_is_404(district, client_for):
 
 def test_member_can_open_own_detail_but_not_edit(district, client_for):
     c = client_for(district.member1)
-    assert c.get(url("people:detail", district.m1.pk)).status_code == 200
+    r = c.get(url("people:detail", district.m1.pk))
+    assert r.status_code == 200 and 'href="/training/me/"' in r.content.decode()
     assert c.get(url("people:edit", district.m1.pk)).status_code == 404
 
 
