@@ -1,8 +1,8 @@
 """§5.2.1 one hire end to end in a real browser (issue 5, "Done when" #1), each party on its own screen: the
 bureau drafts a plan, the staffing office (bianban) approves it, the bureau posts it, enters an applicant,
 the scores and the checks, and runs a 公示 that is already over (its start date chosen in the past); the HR
-company signs the dispatch contract (the applicant goes on the roster without re-typing); the certificate is
-set as the training app does after induction; the bureau and the HR company both confirm the probation, and
+company signs the dispatch contract (the applicant goes on the roster without re-typing); the bureau runs the
+induction training on the training pages (course, session, attendance and exam) and issues the 上岗证; the bureau and the HR company both confirm the probation, and
 the member is 五级 and active on the roster. Time is moved with time-machine (the live server runs in this
 process). The plan page is also checked at phone width."""
 
@@ -13,11 +13,13 @@ import datetime as dt
 import pytest
 import time_machine
 
-from auxpost.people.models import GradeHistory, Member
+from auxpost.people.models import GradeHistory
 from auxpost.people.rules import id_check_digit
+from auxpost.people.selectors import certificate_refusal
 from auxpost.recruitment import rules
 from auxpost.recruitment.models import Application, HiringPlan
 from auxpost.testing import make_district
+from auxpost.training.models import Course
 from conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,8 +122,38 @@ def test_hire_one_applicant_from_plan_to_grade_five(page, transactional_db):
         member = app.member
         assert (member.name, member.unit_id, member.status, member.grade) == ("赵新", d.sq1_t1.pk, "probation", 5)
 
-    # Induction training passed and the 上岗证 issued (the training app's step).
-    Member.objects.filter(pk=member.pk).update(cert_number="WJ-SZ-2026-001", cert_valid_until=dt.date(2029, 6, 1))
+    # §5.2.2/§5.2.3 induction training through the training pages: the bureau adds the course and a session
+    # for the squadron, records the new member's attendance and exam, and issues the 上岗证.
+    assert certificate_refusal(member, dt.date(2026, 4, 27)) is not None  # no certificate, no duty yet
+    with at(dt.date(2026, 4, 27)):
+        login(page, "bureau")
+        go(page, "/training/")
+        page.fill("#id_name", "辅岗人员岗前培训")
+        page.select_option("#id_category", "induction")
+        page.fill("#id_hours", "40")
+        page.check("#id_has_exam")
+        submit(page, "main form[method=post] button.btn[type=submit]")
+        course = Course.objects.get(name="辅岗人员岗前培训")
+        go(page, f"/training/courses/{course.pk}/")
+        session_form = page.locator("form:has(input[name=op][value=session])")
+        session_form.locator("[name=start_date]").fill("2026-04-21")
+        session_form.locator("[name=end_date]").fill("2026-04-25")
+        session_form.locator("[name=hours]").fill("40")
+        session_form.locator(f'input[name=units][value="{d.sq1.pk}"]').check()
+        session_form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "/training/sessions/" in page.url
+        page.select_option(f'select[name="att-{member.pk}"]', "attended")
+        page.fill(f'input[name="score-{member.pk}"]', "86")
+        page.get_by_role("button", name="保存出勤与成绩").click()
+        page.wait_for_load_state()
+        assert "已保存" in page.locator(".messages").inner_text()
+        go(page, f"/training/members/{member.pk}/")
+        submit(page, '#cert-actions button[name=do][value=issue]')
+        member.refresh_from_db()
+        assert member.cert_number and member.cert_valid_until == dt.date(2029, 4, 27)
+        assert member.cert_number in page.content()
+    assert certificate_refusal(member, dt.date(2026, 6, 20)) is None
 
     with at(dt.date(2026, 6, 19)):
         login(page, "hrco")
