@@ -133,3 +133,4 @@ def unit_stats(user, *, month: dt.date, unit: Unit | None = None) -> tuple[list[
     total = rules.PassRate(sum(s.rate.inspections for s in stats), sum(s.rate.passed for s in stats),
                            sum(s.rate.failed_items for s in stats))
     return stats, total
+
