@@ -156,6 +156,8 @@ class Mark(models.Model):
     #: §5.3.1 a confirmed proxy check-in: this mark was made for the member by someone else.
     proxy = models.BooleanField(_("proxy check-in"), default=False)
     note = models.CharField(_("mark note"), max_length=200, blank=True)
+    #: Bumped by each correction: the points entry of the mark's current version has origin ``origin``.
+    points_rev = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -170,7 +172,8 @@ class Mark(models.Model):
 
     @property
     def origin(self) -> str:
-        return f"duty.mark:{self.pk}"
+        """§10 the points origin of the mark's current version (``duty.mark:<pk>``, then ``:<rev>``)."""
+        return f"duty.mark:{self.pk}" if not self.points_rev else f"duty.mark:{self.pk}:{self.points_rev}"
 
 
 class ProxyStatus(models.TextChoices):
