@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
+from auxpost.policy.daily import daily_from_dict, daily_to_dict
 from auxpost.policy.models import PolicyStatus, PolicyVersion
 from auxpost.policy.selectors import can_read, version_get_for, versions_visible_to
 from auxpost.policy.workforce import workforce_from_dict, workforce_to_dict
@@ -39,11 +40,18 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
                   "training (induction_hours, annual_hours, promotion_hours, pass_score), certificates "
                   "(validity_years, reminder_days), separation (retirement_notice_days); decimals as strings. "
                   "Always the full document.")
+    daily = serializers.SerializerMethodField(
+        help_text="§5.3 daily-links policy: shifts (code, name, start, end, break_start, break_end as HH:MM), "
+                  "roll_call (grace_minutes, late_minor_minutes, late_major_minutes, late_over_absence_days, "
+                  "no_mark_absence_days, proxy_absence_days, opens_minutes_before, max_accuracy_m), duty "
+                  "(min_patrol_size, handover_ack_hours), leave (types, approval tiers, hr_copy_over_days, "
+                  "report_back_working_days, annual and maternity entitlements), uniform (checklist), meetings "
+                  "(kinds); decimals as strings. Always the full document.")
 
     class Meta:
         model = PolicyVersion
         fields = ["version", "name", "effective_from", "status", "published_at", "based_on", "notes",
-                  "grade", "assessment", "points", "incentives", "workforce"]
+                  "grade", "assessment", "points", "incentives", "workforce", "daily"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -53,6 +61,10 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_workforce(self, pv) -> dict:
         return workforce_to_dict(workforce_from_dict(pv.workforce))
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_daily(self, pv) -> dict:
+        return daily_to_dict(daily_from_dict(pv.daily))
 
 
 VERSION_PARAM = OpenApiParameter("version", OpenApiTypes.STR, OpenApiParameter.PATH,

@@ -20,6 +20,7 @@ from auxpost.incentives.rules import GRADES as GRADES_DOWN
 from auxpost.incentives.rules import incentives_from_dict, incentives_to_dict
 from auxpost.org.models import UnitKind
 from auxpost.people.models import Education
+from auxpost.policy.daily import daily_from_dict, daily_to_dict
 from auxpost.policy.models import PolicyVersion
 from auxpost.policy.rules import PROMOTION_GRADES
 from auxpost.policy.workforce import workforce_from_dict, workforce_to_dict
@@ -309,6 +310,113 @@ class WorkforceForm(forms.Form):
         return part.replace(".", "__")
 
 
+_SEP = re.compile(r"\s*[|｜]\s*")
+
+
+def _lines_field(label, help_text):
+    return forms.CharField(label=label, help_text=help_text, required=False,
+                           widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}))
+
+
+class DailyForm(forms.Form):
+    """§5.3 the daily links (cfg): shifts, roll-call marks, duty, leave, uniform checklist, meeting kinds.
+
+    Scalars are ``<section>__<name>`` of ``auxpost.policy.daily``; each list is a text box with one item
+    per line, its parts separated by “|”. The codec checks everything (times, orders, codes) when the
+    service decodes the document, and its errors come back onto the box they are about."""
+
+    LISTS = {
+        "shifts": ("code", "name", "start", "end", "break_start", "break_end"),
+        "leave__types": ("code", "name", "counting", "max_days", "note_from_days"),
+        "leave__approval": ("max_days", "approver"),
+        "uniform__checklist": ("code", "name"),
+        "meetings__kinds": ("code", "name"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["shifts"] = _lines_field(_("Shifts"), _("One per line: code | name | start | end | break start | break "
+                                                  "end, e.g. day | 早班 | 08:30 | 17:30 | 12:00 | 14:00 (the break may "
+                                                  "be left out; an end before the start is the next day)."))
+        f["roll_call__grace_minutes"] = _int(_("Roll call: on time up to this many minutes after the start"), 0, 60)
+        f["roll_call__late_minor_minutes"] = _int(_("Roll call: late (minor) up to (minutes)"), 1, 240)
+        f["roll_call__late_major_minutes"] = _int(_("Roll call: late (major) up to (minutes)"), 1, 240)
+        f["roll_call__late_over_absence_days"] = _decimal(
+            _("Roll call: later than that counts as absence of (days)"), 0, 1, places=1)
+        f["roll_call__no_mark_absence_days"] = _decimal(
+            _("Roll call: no mark by the shift end counts as absence of (days)"), 0, 1, places=1)
+        f["roll_call__proxy_absence_days"] = _decimal(
+            _("Roll call: a confirmed proxy check-in counts as absence of (days), for both"), 0, 1, places=1)
+        f["roll_call__opens_minutes_before"] = _int(_("Roll call: phone check-in opens before the start (minutes)"),
+                                                    0, 240)
+        f["roll_call__max_accuracy_m"] = _int(_("Roll call: refuse a location less accurate than (metres)"),
+                                              10, 5000)
+        f["duty__min_patrol_size"] = _int(_("Duty: a patrol group has at least (people)"), 1, 10)
+        f["duty__handover_ack_hours"] = _int(_("Handover: flag when not acknowledged within (hours)"), 1, 72)
+        f["leave__types"] = _lines_field(_("Leave types"), _(
+            "One per line: code | name | working or calendar (how its days count) | longest (days, empty: no "
+            "cap) | medical note from (days, empty: never). 事假 personal, 病假 sick, 年休假 annual and 产假 "
+            "maternity cannot be removed."))
+        f["leave__approval"] = _lines_field(_("Leave approval by length"), _(
+            "One per line, shortest first: up to (days) | approver (squadron, brigade or bureau); the last line "
+            "has no limit, e.g. “| bureau”."))
+        f["leave__hr_copy_over_days"] = _decimal(_("Leave: copied to the HR company when longer than (days)"),
+                                                 0, 365, places=1)
+        f["leave__report_back_working_days"] = _int(_("Leave: report back (销假) within (working days)"), 0, 30)
+        f["leave__annual_days_1"] = _int(_("Annual leave: 1–10 years of service (days)"), 0, 60)
+        f["leave__annual_days_10"] = _int(_("Annual leave: 10–20 years of service (days)"), 0, 60)
+        f["leave__annual_days_20"] = _int(_("Annual leave: 20 years of service or more (days)"), 0, 60)
+        f["leave__maternity_days"] = _int(_("Maternity leave (days)"), 0, 365)
+        f["leave__maternity_difficult_extra"] = _int(_("Maternity leave: extra for a difficult birth (days)"), 0, 365)
+        f["leave__maternity_per_extra_baby"] = _int(_("Maternity leave: extra per additional baby (days)"), 0, 365)
+        f["leave__injury_extra_days"] = _int(_("Work-injury leave: provincial extra days"), 0, 365)
+        f["uniform__checklist"] = _lines_field(_("Uniform checklist"), _("One item per line: code | name."))
+        f["meetings__kinds"] = _lines_field(_("Meeting kinds"), _("One per line: code | name."))
+
+    @classmethod
+    def initial_from(cls, document: dict | None) -> dict:
+        d = daily_to_dict(daily_from_dict(document or {}))
+        out = {}
+        for key, parts in cls.LISTS.items():
+            section, _sep, name = key.partition("__")
+            items = d[section] if not name else d[section][name]
+            out[key] = "\n".join(" | ".join("" if item.get(p) is None else str(item[p]) for p in parts).rstrip(" |")
+                                 for item in items)
+        for section in ("roll_call", "duty", "leave"):
+            for name, value in d[section].items():
+                if f"{section}__{name}" not in cls.LISTS:
+                    out[f"{section}__{name}"] = value
+        return out
+
+    def document(self) -> dict:
+        out: dict = {}
+        for key, value in self.cleaned_data.items():
+            section, _sep, name = key.partition("__")
+            if key in self.LISTS:
+                parts = self.LISTS[key]
+                items = []
+                for line in (value or "").splitlines():
+                    if not line.strip():
+                        continue
+                    bits = _SEP.split(line.strip())
+                    items.append({p: (bits[i].strip() if i < len(bits) and bits[i].strip() else None)
+                                  for i, p in enumerate(parts)})
+                if name:
+                    out.setdefault(section, {})[name] = items
+                else:
+                    out[section] = items
+            else:
+                out.setdefault(section, {})[name] = str(_dec(value)) if isinstance(value, Decimal) else value
+        return out
+
+    def field_of(self, part: str) -> str | None:
+        """The input an error of the daily codec belongs to (``roll_call.grace_minutes`` →
+        roll_call__grace_minutes, ``leave.types`` → leave__types, ``shifts`` → shifts)."""
+        name = part.replace(".", "__")
+        return name if name in self.fields else None
+
+
 # --- the whole edit page --------------------------------------------------------------------------
 
 
@@ -341,6 +449,7 @@ class PolicyForms:
         self.rules = [(r, PointsRuleForm(data, prefix=f"rule-{r['code']}", initial=r)) for r in p.get("rules", [])]
         self.incentives = IncentivesForm(data, prefix="inc", initial=IncentivesForm.initial_from(pv.incentives))
         self.workforce = WorkforceForm(data, prefix="wf", initial=WorkforceForm.initial_from(pv.workforce))
+        self.daily = DailyForm(data, prefix="day", initial=DailyForm.initial_from(pv.daily))
         #: errors of a whole section (sums, orders) that belong to no single input
         self.section_errors: dict[str, list[str]] = {}
 
@@ -354,6 +463,7 @@ class PolicyForms:
         yield from (f for _r, f in self.rules)
         yield self.incentives
         yield self.workforce
+        yield self.daily
 
     def is_valid(self) -> bool:
         ok = [f.is_valid() for f in self.all_forms()]
@@ -400,7 +510,7 @@ class PolicyForms:
                            per_quantity=edited[r["code"]]["per_quantity"], unit=edited[r["code"]]["unit"].strip())
                       if r["code"] in edited else r for r in p.get("rules", [])]
         return {"grade": g, "assessment": a, "points": p, "incentives": self.incentives.document(),
-                "workforce": self.workforce.document()}
+                "workforce": self.workforce.document(), "daily": self.daily.document()}
 
     # -- service errors back onto the inputs ------------------------------------------------------
 
@@ -432,6 +542,12 @@ class PolicyForms:
                 self._on(self.workforce, name, message)
             else:
                 self._section("workforce", message)
+        elif field == "daily":
+            name = self.daily.field_of(part)
+            if name:
+                self._on(self.daily, name, message)
+            else:
+                self._section("daily", message)
         else:
             self._section("top", message)
 

@@ -145,6 +145,60 @@ def workforce_items(bundle: PolicyBundle) -> list[Item]:
     ]
 
 
+def daily_items(bundle: PolicyBundle) -> list[Item]:
+    """§5.3 the daily links: shifts, roll-call marks, duty, leave, uniform checklist and meeting kinds."""
+    d = bundle.daily
+    rc, lv = d.roll_call, d.leave
+
+    def hm(t):
+        return t.strftime("%H:%M")
+
+    shifts = []
+    for s in d.shifts:
+        text = f"{s.name} {hm(s.start)}–{hm(s.end)}" + (_("(next day)") if s.overnight else "")
+        if s.break_start:
+            text += _(", break %(a)s–%(b)s") % {"a": hm(s.break_start), "b": hm(s.break_end)}
+        shifts.append(text)
+    approvers = {"squadron": _("squadron leader"), "brigade": _("brigade leader"), "bureau": _("bureau leadership")}
+    tiers = []
+    for t in lv.approval:
+        who = approvers.get(t.approver, t.approver)
+        tiers.append(_("up to %(days)s days: %(who)s") % {"days": num(t.max_days), "who": who} if t.max_days
+                     else _("longer: %(who)s") % {"who": who})
+    types = []
+    for t in lv.types:
+        bits = [t.name, _("working days") if t.counting == "working" else _("calendar days")]
+        if t.max_days:
+            bits.append(_("at most %(n)s days") % {"n": num(t.max_days)})
+        if t.note_from_days:
+            bits.append(_("medical note from %(n)s days") % {"n": num(t.note_from_days)})
+        types.append(" ".join(str(b) for b in bits))
+    return [
+        Item(_("Shifts"), "；".join(shifts)),
+        Item(_("Roll-call marks"), _(
+            "on time up to %(g)s min after the start; late up to %(a)s min; late up to %(b)s min; later: %(h)s "
+            "day absent; no mark by the shift end: %(n)s day absent unless on leave or off duty; confirmed proxy "
+            "check-in: %(p)s day absent for both") % {
+            "g": rc.grace_minutes, "a": rc.late_minor_minutes, "b": rc.late_major_minutes,
+            "h": num(rc.late_over_absence_days), "n": num(rc.no_mark_absence_days), "p": num(rc.proxy_absence_days)}),
+        Item(_("Phone check-in"), _("opens %(m)s min before the shift; location accurate to %(a)s m or better") % {
+            "m": rc.opens_minutes_before, "a": rc.max_accuracy_m}),
+        Item(_("Duty"), _("patrol groups of at least %(n)s; a handover is flagged when not acknowledged within "
+                          "%(h)s hours") % {"n": d.duty.min_patrol_size, "h": d.duty.handover_ack_hours}),
+        Item(_("Leave types"), "；".join(types)),
+        Item(_("Leave approval"), "；".join(str(t) for t in tiers) + "；" + _(
+            "longer than %(n)s days copied to the HR company") % {"n": num(lv.hr_copy_over_days)}),
+        Item(_("Annual leave"), _("%(a)s / %(b)s / %(c)s days for 1–10 / 10–20 / 20+ years of service") % {
+            "a": lv.annual_days_1, "b": lv.annual_days_10, "c": lv.annual_days_20}),
+        Item(_("Maternity leave"), _("%(d)s days, +%(x)s for a difficult birth, +%(y)s per additional baby") % {
+            "d": lv.maternity_days, "x": lv.maternity_difficult_extra, "y": lv.maternity_per_extra_baby}),
+        Item(_("Report back (销假)"), _("within %(n)s working days after the leave ends") % {
+            "n": lv.report_back_working_days}),
+        Item(_("Uniform checklist"), "；".join(c.name for c in d.uniform.checklist)),
+        Item(_("Meeting kinds"), "；".join(c.name for c in d.meetings.kinds)),
+    ]
+
+
 def assessment_tables(bundle: PolicyBundle) -> dict:
     """§7.2/§7.3 indicators, components, composite weights, bands, the 优秀 cap and the vetoes."""
     a = bundle.assessment

@@ -21,6 +21,7 @@ from auxpost.policy.forms import NewVersionForm, PolicyForms
 from auxpost.policy.models import PolicyStatus, immutable_message
 from auxpost.policy.presentation import (
     assessment_tables,
+    daily_items,
     grade_rows,
     grade_settings,
     incentives_tables,
@@ -91,6 +92,7 @@ def version_detail(request, version: str):
         "assessment": assessment_tables(bundle), "points": points_tables(bundle),
         "incentives": incentives_tables(bundle),
         "workforce": workforce_items(bundle),
+        "daily": daily_items(bundle),
     })
 
 
