@@ -23,6 +23,18 @@ def _covering_q(day: dt.date) -> Q:
     return inside | past_end_out | past_end_returned_late
 
 
+def covers(req: LeaveRequest, day: dt.date) -> bool:
+    """The same test as ``on_leave_ids`` for one request already loaded."""
+    if req.start > day:
+        return False
+    if req.status in TAKEN and req.end >= day:
+        return True
+    if req.status in OUT and req.end < day:
+        return True
+    return req.status == LeaveStatus.RETURNED and req.end < day and req.returned_on is not None \
+        and req.returned_on > day
+
+
 def on_leave_ids(day: dt.date, member_ids=None) -> set[int]:
     """§5.3.4 the members on leave on ``day``, for the roll-call sweep (no 旷工) and rosters (warn).
 

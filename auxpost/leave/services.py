@@ -303,6 +303,13 @@ def can_decide(user, req: LeaveRequest, today: dt.date) -> bool:
     return any(is_principal(p, req) for p in absent_principals(user, today))
 
 
+def may_cancel_as_approver(user, req: LeaveRequest, today: dt.date) -> bool:
+    """The approver of an approved request (or their deputy while they are away) may cancel it."""
+    if user is None or not user.is_authenticated or req.member.user_id == user.pk:
+        return False
+    return is_principal(user, req) or can_decide(user, req, today)
+
+
 def leave_decide(*, request: LeaveRequest, by, approve: bool, note: str = "", at: dt.datetime) -> LeaveRequest:
     """§5.3.4 the approver approves or rejects a submitted request. Only the approver the length requires
     (中队长 of the member's 中队 for ≤1 day, 大队长 for ≤3 days, 局领导 beyond) or the deputy of that approver
@@ -357,8 +364,7 @@ def leave_cancel(*, request: LeaveRequest, by, reason: str = "", at: dt.datetime
         raise Refused(_("This request is “%(status)s” and can no longer be cancelled.")
                       % {"status": request.get_status_display()}, "out_of_order")
     if not own:
-        if request.status != LeaveStatus.APPROVED or not (is_principal(by, request)
-                                                            or can_decide(by, request, today)):
+        if request.status != LeaveStatus.APPROVED or not may_cancel_as_approver(by, request, today):
             raise Refused(_("Only the member, or %(who)s once it is approved, may cancel this request.")
                           % {"who": who_decides(request)}, "forbidden")
     if today >= request.start:
@@ -412,7 +418,10 @@ def _absence_entries(req: LeaveRequest, *, until: dt.date, at: dt.datetime) -> i
     except cal.YearNotConfirmed:
         return 0
     written = 0
+    last = _local(at)
     for d in days:
+        if d > last:  # a check run for a later date writes only the days that have passed
+            break
         evidence = (f"{d:%Y-%m-%d} {req.type_name}（{req.start:%Y-%m-%d}至{req.end:%Y-%m-%d}）期满未按时销假"
                     f"（应于{req.report_back_due:%Y-%m-%d}前销假），计旷工1天")
         if points_entry_automatic(member=req.member, rule_code="absence", date=d, origin=f"leave.request:{req.pk}:{d}",
