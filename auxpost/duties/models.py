@@ -29,7 +29,7 @@ class Duty(models.Model):
                                   verbose_name=_("work line"))
     code = models.CharField(_("duty code"), max_length=30, unique=True)
     name = models.CharField(_("duty"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("duty description"), blank=True)
     patrol_category = models.BooleanField(_("patrol issue category"), default=False)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -68,8 +68,8 @@ class PostIndicator(models.Model):
 
     code = models.CharField(_("indicator code"), max_length=30, unique=True)
     name = models.CharField(_("indicator"), max_length=100)
-    category = models.CharField(_("category"), max_length=50)
-    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("indicator category"), max_length=50)
+    description = models.TextField(_("indicator description"), blank=True)
     scorecard_indicator = models.CharField(_("scorecard indicator code"), max_length=30, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
