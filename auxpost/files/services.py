@@ -188,6 +188,36 @@ def attachment_store(*, upload, purpose: str, uploaded_by, member=None, unit=Non
                              unit=unit, at=at, types=types)[0]
 
 
+THUMB_SIZE = 160
+
+
+def thumbnail_path(attachment: Attachment) -> Path:
+    """§5.3 a JPEG of at most 160×160 px of an image attachment (turned upright by its EXIF orientation,
+    metadata such as GPS dropped), made on first use and kept under ``MEDIA_ROOT/thumbs/`` by content hash.
+    Raises OSError when the original is missing or unreadable."""
+    from PIL import Image, ImageOps
+
+    root = Path(settings.MEDIA_ROOT) / "thumbs" / attachment.sha256[:2]
+    target = root / f"{attachment.sha256}-{THUMB_SIZE}.jpg"
+    if target.exists():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    with attachment.file.open("rb") as handle, Image.open(handle) as im:
+        if im.format == "JPEG":
+            im.draft("RGB", (THUMB_SIZE * 2, THUMB_SIZE * 2))
+        im = ImageOps.exif_transpose(im)
+        im.thumbnail((THUMB_SIZE, THUMB_SIZE))
+        if im.mode != "RGB":
+            background = Image.new("RGB", im.size, (255, 255, 255))
+            rgba = im.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            im = background
+        tmp = target.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        im.save(tmp, format="JPEG", quality=75)
+    tmp.replace(target)  # atomic: two first views at once both end with one whole file
+    return target
+
+
 def attachment_orphans_sweep(*, at: dt.datetime, older_than: dt.timedelta = dt.timedelta(days=1),
                              dry_run: bool = False) -> list[str]:
     """§11 Delete files under ``attachments/`` that no Attachment row names (left by a caller's

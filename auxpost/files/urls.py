@@ -5,4 +5,5 @@ from auxpost.files import views
 app_name = "files"
 urlpatterns = [
     path("<int:pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/thumb/", views.thumb, name="thumb"),
 ]

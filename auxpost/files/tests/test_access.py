@@ -184,6 +184,28 @@ def test_photos_field_in_a_form():
 
 def test_thumbs_tag(district, photo, note):
     html = Template("{% load files %}{% attachment_thumbs items %}").render(Context({"items": [photo, note]}))
-    assert f'<img src="/files/{photo.pk}/"' in html and 'alt="现场照片.jpg"' in html
+    assert f'<img src="/files/{photo.pk}/thumb/"' in html and 'alt="现场照片.jpg"' in html
     assert f'href="/files/{note.pk}/"' in html and "病假证明.pdf" in html
     assert Template("{% load files %}{% attachment_thumbs items %}").render(Context({"items": []})).strip() == ""
+
+
+def test_thumb_is_small_upright_jpeg_in_scope(district, client_for):
+    from io import BytesIO
+
+    from PIL import Image
+
+    big = attachment_store(upload=upload("大图.png", image_bytes("PNG", size=(800, 400))), purpose="patrol",
+                           uploaded_by=district.squadron1, member=district.m1, at=AT)
+    c = client_for(district.member1)
+    r = c.get(reverse("files:thumb", args=[big.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg"
+    assert r["X-Content-Type-Options"] == "nosniff" and "private" in r["Cache-Control"]
+    im = Image.open(BytesIO(b"".join(r.streaming_content)))
+    assert im.format == "JPEG" and im.size == (160, 80)
+    assert c.get(reverse("files:thumb", args=[big.pk])).status_code == 200  # served from the kept file
+    assert client_for(district.squadron2).get(reverse("files:thumb", args=[big.pk])).status_code == 404
+    assert client_for(None).get(reverse("files:thumb", args=[big.pk])).status_code == 302
+
+
+def test_thumb_of_a_pdf_is_404(district, client_for, note):
+    assert client_for(district.admin).get(reverse("files:thumb", args=[note.pk])).status_code == 404
