@@ -54,12 +54,12 @@ class FollowUpForm(forms.Form):
 
 class HandoverForm(forms.Form):
     from_team = forms.ModelChoiceField(label=_("outgoing team"), queryset=None, empty_label=None)
-    day = forms.DateField(label=_("duty day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("duty day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     shift_code = forms.ChoiceField(label=_("outgoing shift"))
     to_team = forms.ModelChoiceField(label=_("incoming team"), queryset=None, empty_label=None)
     to_shift_code = forms.ChoiceField(label=_("incoming shift"), required=False,
                                       help_text=_("Leave empty for the shift that follows."))
-    to_day = forms.DateField(label=_("incoming day"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    to_day = forms.DateField(label=_("incoming day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                              help_text=_("Leave empty for the day of the shift that follows."))
     open_issues = forms.CharField(label=_("open issues"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))

@@ -46,18 +46,18 @@ class World:
     member4: object
 
 
-def make_world(district, day=TODAY) -> World:
+def make_world(district, day=TODAY, shift_code="day") -> World:
     line, _ = WorkLine.objects.get_or_create(code="city", defaults={"name": "市容市貌"})
     cats = [Duty.objects.create(work_line=line, code=f"p{i}", name=n, patrol_category=True)
             for i, n in enumerate(["占道经营", "乱堆乱放", "工地扬尘", "渣土运输", "户外广告"], 1)]
     Duty.objects.create(work_line=line, code="x1", name="内业整理", patrol_category=False)
     area = DutyArea.objects.create(unit=district.sq1, work_line=line, name="光华大道片区", created_at=timezone.now())
-    roster = Roster.objects.create(team=district.sq1_t1, day=day, shift_code="day", work_line=line, area=area,
+    roster = Roster.objects.create(team=district.sq1_t1, day=day, shift_code=shift_code, work_line=line, area=area,
                                    created_at=timezone.now())
     m3 = make_member(district.sq1_t1, name="赵三", phone="13700005555")
     member3 = make_user("member3", Role.MEMBER, member=m3)
     for m in (district.m1, m3):
-        RosterAssignment.objects.create(roster=roster, member=m, day=day, shift_code="day", group=1)
+        RosterAssignment.objects.create(roster=roster, member=m, day=day, shift_code=shift_code, group=1)
     leader = make_user("leader1", Role.LINE_MANAGER, unit=district.sq1_t1)
     leader2 = make_user("leader2", Role.LINE_MANAGER, unit=district.sq1_t2)
     m4 = make_member(district.sq1_t2, name="钱四", phone="13700006666")
