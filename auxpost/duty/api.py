@@ -228,17 +228,17 @@ class DutyCheckinView(APIView):
     @extend_schema(summary="§5.3.1 check in", request=DutyCheckinInSerializer,
                    responses={201: DutyCheckinOutSerializer})
     def post(self, request):
-        try:
-            member = request.user.member
-        except Member.DoesNotExist:
-            member = None
-        if member is None or member.status not in ON_ROSTER:
-            raise PermissionDenied
         data = DutyCheckinInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        mark = _call(services.checkin, member=member, lat=v["lat"], lng=v["lng"], accuracy_m=v["accuracy_m"],
-                     coord_system=v["coord_system"], user=request.user, at=timezone.now())
+        try:
+            mark = services.checkin(lat=v["lat"], lng=v["lng"], accuracy_m=v["accuracy_m"],
+                                    coord_system=v["coord_system"], user=request.user, at=timezone.now())
+        except DjangoValidationError as exc:
+            # Not rostered: a user who is no member on the roster may not check in at all (403).
+            if not Member.objects.filter(user=request.user, status__in=ON_ROSTER).exists():
+                raise PermissionDenied from None
+            raise DRFValidationError(exc.message_dict) from None
         return Response(DutyCheckinOutSerializer(mark).data, status=201)
 
 

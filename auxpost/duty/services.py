@@ -379,11 +379,10 @@ def _points_for(mark: Mark, *, by, at: dt.datetime) -> None:
 
 # --- §5.3.1 phone check-in -------------------------------------------------------------------------------
 
-def _current_assignment(member_id: int, now: dt.datetime):
-    """(assignment, shift, day) whose check-in window contains ``now`` (naive local), or a refusal."""
+def _current_assignment(rows: list, now: dt.datetime):
+    """(assignment, shift, roll-call policy) whose check-in window contains ``now`` (naive local), or a
+    refusal naming why (not open yet, ended, not rostered)."""
     today = now.date()
-    rows = list(RosterAssignment.objects.filter(member_id=member_id, day__in=[today, today - dt.timedelta(days=1)])
-                .select_related("roster__area").order_by("day", "shift_code"))
     upcoming = None
     for a in rows:
         daily = daily_policy(a.day)
@@ -403,12 +402,15 @@ def _current_assignment(member_id: int, now: dt.datetime):
     _refuse("at", _("You are not on a duty roster now (no shift today)."))
 
 
-def checkin(*, member: Member, lat, lng, accuracy_m, coord_system: str = "wgs84", user=None,
+def checkin(*, lat, lng, accuracy_m, coord_system: str = "wgs84", member: Member | None = None, user=None,
             at: dt.datetime) -> Mark:
     """§5.3.1 a member checks in on the phone: inside one of the geofences of the assigned duty area,
     with a good enough fix (``max_accuracy_m``); the mark's status comes from the rules (on time, late,
     more than 30 minutes late = half a day 旷工). One mark per member, day and shift: a second
-    check-in is refused. A late mark writes its points entry (pending approval)."""
+    check-in is refused. A late mark writes its points entry (pending approval).
+
+    ``member`` or, when None, the member of ``user`` (found in the same query as the roster: the
+    morning burst path is one SELECT and one INSERT)."""
     try:
         lat_f, lng_f = geo.validate_point(lat, lng)
     except ValueError as exc:
@@ -418,11 +420,16 @@ def checkin(*, member: Member, lat, lng, accuracy_m, coord_system: str = "wgs84"
     try:
         acc = float(accuracy_m)
     except (TypeError, ValueError):
-        _refuse("accuracy_m", _("Accuracy: the phone did not report the accuracy of its location."))
+        acc = float("nan")
     if not acc >= 0:
         _refuse("accuracy_m", _("Accuracy: the phone did not report the accuracy of its location."))
     now = _local(at)
-    assignment, shift, roll_call = _current_assignment(member.pk, now)
+    today = now.date()
+    qs = RosterAssignment.objects.filter(day__in=[today, today - dt.timedelta(days=1)],
+                                         member__status__in=ON_ROSTER)
+    qs = qs.filter(member=member) if member is not None else qs.filter(member__user=user)
+    rows = list(qs.select_related("member", "roster__area").order_by("day", "shift_code"))
+    assignment, shift, roll_call = _current_assignment(rows, now)
     if acc > roll_call.max_accuracy_m:
         _refuse("accuracy_m", _("Accuracy: the location is only accurate to about %(acc)s m (at most %(max)s m "
                                 "allowed); move into the open and try again.") % {
@@ -438,14 +445,16 @@ def checkin(*, member: Member, lat, lng, accuracy_m, coord_system: str = "wgs84"
         _refuse("lat", _("Not inside the duty area: about %(m)s m from the nearest site “%(site)s”.") % {
             "m": round(distance), "site": fence.name})
     status, late, absence = rules.mark_for(shift, assignment.day, now, roll_call)
-    mark = Mark(member=member, day=assignment.day, shift_code=shift.code, status=status, checked_in_at=at,
-                lat=lat_f, lng=lng_f, accuracy_m=acc, coord_system=coord_system, site_id=fence.site_id,
-                method=MarkMethod.PHONE, marked_by=user, minutes_late=late, absence_days=absence, created_at=at)
+    mark = Mark(member=assignment.member, day=assignment.day, shift_code=shift.code, status=status,
+                checked_in_at=at, lat=lat_f, lng=lng_f, accuracy_m=acc, coord_system=coord_system,
+                site_id=fence.site_id, method=MarkMethod.PHONE, marked_by=user, minutes_late=late,
+                absence_days=absence, created_at=at)
     try:
-        with transaction.atomic():
-            mark.save(force_insert=True)
-            if status != rules.ON_TIME:
-                mark.member = member
+        if status == rules.ON_TIME and not transaction.get_connection().in_atomic_block:
+            mark.save(force_insert=True)  # one INSERT, atomic by itself (no BEGIN/COMMIT round trips)
+        else:
+            with transaction.atomic():
+                mark.save(force_insert=True)
                 _points_for(mark, by=None, at=at)
     except IntegrityError:
         _refuse("at", _("You already have a mark for %(shift)s on %(day)s.") % {

@@ -1,6 +1,8 @@
 """§5.3.1 / §5.3.6 API: check-in over token auth, areas, rosters, marks; scope and anonymous."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -31,7 +33,8 @@ def test_checkin_with_token(duty, district, time_machine):
     assert Mark.objects.count() == 1
     r = c.post(f"{API}/checkins/", {"lat": "x", "lng": 1}, format="json")
     assert r.status_code == 400 and "accuracy_m" in r.json()
-    assert token_client(district.nobody).post(f"{API}/checkins/", {}, format="json").status_code == 403
+    good = {"lat": CENTER_WGS[0], "lng": CENTER_WGS[1], "accuracy_m": 10}
+    assert token_client(district.nobody).post(f"{API}/checkins/", good, format="json").status_code == 403
     assert APIClient().post(f"{API}/checkins/", {}, format="json").status_code in (401, 403)
 
 
@@ -74,3 +77,20 @@ def test_schema_lists_the_duty_api_without_warnings(db):
         assert path in schema["paths"], path
     warnings = [w for w in str(GENERATOR_STATS).splitlines() if "duty" in w.lower()]
     assert not warnings, warnings
+
+
+def test_checkin_path_is_lean(duty, district, time_machine):
+    """Token lookup, one roster lookup (with the member), one INSERT (sites and policy cached)."""
+    make_roster(duty, [district.m1, duty.a])
+    time_machine.move_to(aware(DAY, 8, 10), tick=False)
+    token_client(duty.leader).post(f"{API}/checkins/", {}, format="json")  # fills the caches
+    from auxpost.duty.selectors import daily_policy, fences_for_area
+
+    daily_policy(DAY), fences_for_area(duty.area.pk)
+    c = token_client(district.member1)
+    with CaptureQueriesContext(connection) as ctx:
+        r = c.post(f"{API}/checkins/", {"lat": CENTER_WGS[0], "lng": CENTER_WGS[1], "accuracy_m": 10}, format="json")
+    assert r.status_code == 201
+    # the test's own transaction adds a savepoint around the INSERT; in autocommit there is none
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(sql) == 3 and sum(q.startswith("INSERT") for q in sql) == 1, sql
