@@ -174,3 +174,23 @@ def test_catalogue_selector(sample):
     hit = catalogue(q="围挡")
     assert all(i.name for n in hit for d in n.duties for i in d.items)
     assert {d.duty.code for n in hit for d in n.duties} >= {"YC01", "YC05"}
+
+
+def test_import_templates_download_from_the_upload_page(district, client_for):
+    c = client_for(district.bureau_user)
+    for kind, first in (("duties", "条线"), ("post_indicators", "指标代码")):
+        r = c.get(f"/imports/{kind}/template.xlsx")
+        assert r.status_code == 200
+        assert load_workbook(BytesIO(r.content)).worksheets[0]["A1"].value == first
+    html = c.get("/imports/?kind=duties").content.decode()
+    assert 'value="duties"' in html and "岗位分析台账" in html
+
+
+def test_import_through_the_upload_page(district, client_for):
+    from auxpost.duties.tests.conftest import DUTY_HEADERS, xlsx
+
+    data = xlsx(DUTY_HEADERS, [["扬尘", "YC01", "工地扬尘", "YC01-01", "施工围挡检查", "", "每日", "是"]])
+    data.name = "台账.xlsx"
+    r = client_for(district.bureau_user).post("/imports/", {"kind": "duties", "file": data}, follow=True)
+    assert r.status_code == 200
+    assert Duty.objects.get(code="YC01").items.get().name == "施工围挡检查"  # jobs run inline in tests
