@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -70,6 +71,7 @@ class AttachmentViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404
         return att
 
+    @extend_schema(request={"multipart/form-data": AttachmentInSerializer}, responses={201: AttachmentSerializer})
     def create(self, request, *args, **kwargs):
         if not scope.roles(request.user):
             raise PermissionDenied

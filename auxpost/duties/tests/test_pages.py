@@ -194,3 +194,16 @@ def test_import_through_the_upload_page(district, client_for):
     r = client_for(district.bureau_user).post("/imports/", {"kind": "duties", "file": data}, follow=True)
     assert r.status_code == 200
     assert Duty.objects.get(code="YC01").items.get().name == "施工围挡检查"  # jobs run inline in tests
+
+
+def test_schema_lists_the_duties_api_without_warnings(db):
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in ("/api/v1/duties/lines/", "/api/v1/duties/duties/", "/api/v1/duties/duties/patrol-categories/",
+                 "/api/v1/duties/items/", "/api/v1/duties/indicators/", "/api/v1/duties/export/"):
+        assert path in schema["paths"], path
+    warnings = [w for w in str(GENERATOR_STATS).splitlines() if "dut" in w.lower() or "ledger" in w.lower()]
+    assert not warnings, warnings
