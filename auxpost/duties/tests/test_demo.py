@@ -60,3 +60,32 @@ def test_command(sample, tmp_path):
     out = __import__("io").StringIO()
     call_command("duties", "load-sample", stdout=out)
     assert "nothing new" in out.getvalue()
+
+
+def test_cli_import_of_the_sample_file(db, tmp_path):
+    """``auxpost duties sample-xlsx`` then ``auxpost import duties``: the documented round trip."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "sample.xlsx"
+    call_command("duties", "sample-xlsx", str(path))
+    out = StringIO()
+    call_command("import", "duties", str(path), "--quiet", stdout=out, stderr=StringIO())
+    assert WorkItem.objects.count() == len(sample_duty_rows()) and Duty.objects.count() >= 21
+
+
+def test_cli_import_reports_bad_rows(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from auxpost.duties.tests.conftest import DUTY_HEADERS, xlsx
+
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(xlsx(DUTY_HEADERS, [["扬尘", "YC01", "", "YC01-01", "x", "", "", "也许"]]).getvalue())
+    err = StringIO()
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("import", "duties", str(path), "--quiet", stdout=StringIO(), stderr=err)
+    assert not Duty.objects.exists()
