@@ -296,6 +296,26 @@ def excuse_decide(*, actor, attendee: Attendee, accept: bool, note: str = "", at
     return row
 
 
+@transaction.atomic
+def excuse_record(*, actor, attendee: Attendee, reason: str, at: dt.datetime) -> Attendee:
+    """§5.3.3 the host records an excuse received another way (by phone, in person) and accepts it, until the
+    meeting is closed; for an attendee who has not signed in."""
+    meeting = _lock(attendee.meeting)
+    _check_host(actor, meeting)
+    _check_scheduled(meeting)
+    row = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    if row.signed_in_at is not None:
+        _refuse("excuse", _("Excuse: this attendee has signed in."))
+    reason = _text(reason, "reason", _("Reason for the excuse"), 300)
+    before = model_snapshot(row, ATT_FIELDS)
+    row.excuse, row.excuse_sent_at, row.excuse_state = reason, at, ExcuseState.ACCEPTED
+    row.excuse_decided_by, row.excuse_decided_at, row.excuse_note = actor, at, ""
+    row.save()
+    audit_record(actor=actor, action="transition", obj=row, summary="§5.3.3 excuse recorded and accepted by the host",
+                 before=before, after=model_snapshot(row, ATT_FIELDS))
+    return row
+
+
 # ------------------------------------------------------------------------------------------- closing
 
 def _origin(row: Attendee) -> str:

@@ -119,7 +119,7 @@ def meeting_new(request):
 
 # ------------------------------------------------------------------------------------------ detail
 
-OPS = {"edit", "add", "remove", "mark", "unmark", "decide", "close", "cancel", "minutes", "follow_up",
+OPS = {"excuse_record", "edit", "add", "remove", "mark", "unmark", "decide", "close", "cancel", "minutes", "follow_up",
        "excuse_later", "signin", "excuse"}
 
 
@@ -219,6 +219,10 @@ def _run(request, op: str, meeting, *, now, host: bool, manage: bool) -> str:
         services.excuse_decide(actor=user, attendee=_attendee(request, meeting), accept=accept,
                                note=post.get("note", ""), at=now)
         return _("Excuse accepted.") if accept else _("Excuse refused.")
+    if op == "excuse_record":
+        a = services.excuse_record(actor=user, attendee=_attendee(request, meeting), reason=post.get("reason", ""),
+                                   at=now)
+        return _("Excuse of %(name)s recorded.") % {"name": a.member.name}
     if op == "close":
         t = services.meeting_close(actor=user, meeting=meeting, at=now)
         return _("Meeting closed: %(p)s present, %(e)s excused, %(a)s absent without excuse.") % {
