@@ -86,4 +86,4 @@ class AckForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("correction note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

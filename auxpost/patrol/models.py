@@ -163,7 +163,7 @@ class HandoverNote(models.Model):
 
     handover = models.ForeignKey(Handover, on_delete=models.PROTECT, related_name="notes",
                                  verbose_name=_("handover"))
-    text = models.CharField(_("note"), max_length=500)
+    text = models.CharField(_("correction note"), max_length=500)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField()
 

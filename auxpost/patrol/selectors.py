@@ -187,6 +187,14 @@ def incoming_teams(team: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(Q(pk=team.pk) | Q(parent_id=team.parent_id, kind=team.kind)).order_by("path")
 
 
+def incoming_teams_for(teams: list[Unit]) -> QuerySet[Unit]:
+    """The union of ``incoming_teams`` over several outgoing teams, in one query."""
+    q = Q(pk__in=[t.pk for t in teams])
+    for kind in {t.kind for t in teams}:
+        q |= Q(kind=kind, parent_id__in=[t.parent_id for t in teams if t.kind == kind and t.parent_id])
+    return Unit.objects.filter(q).order_by("path")
+
+
 def can_acknowledge(user, handover: Handover) -> bool:
     """§5.3.2 the incoming side acknowledges: a leader of the incoming team or one of its members, never
     the person who recorded it; once only."""

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auxpost.org.selectors import unit_full_names
-from auxpost.patrol import selectors, services
+from auxpost.patrol import rules, selectors, services
 from auxpost.patrol.forms import AckForm, FollowUpForm, HandoverForm, NoteForm, PatrolLogForm
 from auxpost.patrol.models import FollowUp
 from auxpost.people.models import ON_ROSTER
@@ -91,13 +91,15 @@ def log_new(request):
     now = timezone.now()
     from auxpost.duty.selectors import rostered
 
-    today = timezone.localdate(now)
-    mine = rostered(me, today)
+    local = timezone.localtime(now).replace(tzinfo=None)
+    current = rules.shift_nearest(selectors.shifts_on(local.date()), local)
+    day, code = current if current else (local.date(), "")
+    mine = rostered(me, day)
     group_ids = []
     if mine:
         from auxpost.duty.models import RosterAssignment
 
-        a = mine[0]
+        a = next((x for x in mine if x.shift_code == code), mine[0])
         group_ids = list(RosterAssignment.objects.filter(roster_id=a.roster_id, group=a.group)
                          .exclude(member_id=me.pk).values_list("member_id", flat=True))
     form = PatrolLogForm(request.POST or None, request.FILES or None, member=me,
@@ -115,6 +117,9 @@ def log_new(request):
         else:
             messages.success(request, _("Patrol log saved."))
             return redirect("patrol:log", pk=log.pk)
+    names = {s.code: s.name for s in selectors.shifts_on(day)}
+    for a in mine:
+        a.shift_name = names.get(a.shift_code, a.shift_code)
     return render(request, "patrol/log_new.html", {"form": form, "rostered": mine})
 
 
@@ -181,16 +186,9 @@ def handover_new(request):
         raise Http404
     now = timezone.now()
     local = timezone.localtime(now).replace(tzinfo=None)
-    from auxpost.patrol import rules
-
     shifts = selectors.shifts_on(local.date())
     current = rules.shift_nearest(shifts, local)
-    to_ids = set()
-    for t in team_list:
-        to_ids |= set(selectors.incoming_teams(t).values_list("pk", flat=True))
-    from auxpost.org.models import Unit
-
-    to_teams = Unit.objects.filter(pk__in=to_ids).order_by("path")
+    to_teams = selectors.incoming_teams_for(team_list)
     initial = {"from_team": team_list[0].pk, "to_team": team_list[0].pk,
                "day": current[0] if current else local.date(), "shift_code": current[1] if current else ""}
     form = HandoverForm(request.POST or None, teams=teams, to_teams=to_teams, shifts=shifts, initial=initial)
