@@ -36,9 +36,14 @@ from auxpost.leave.models import LeaveRequest
 from auxpost.people.models import Member
 from auxpost.people.selectors import own_member
 
+HALF_HELP = "am（上午）或 pm（下午）"
+
 
 class LeaveRequestSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
+    # plain strings: the same am/pm pair on two fields would give the schema two names for one enum
+    start_half = serializers.CharField(read_only=True, help_text=HALF_HELP)
+    end_half = serializers.CharField(read_only=True, help_text=HALF_HELP)
     days = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
 
     class Meta:
@@ -55,23 +60,23 @@ class LeaveCreateSerializer(serializers.Serializer):
     type_code = serializers.CharField(max_length=20)
     start = serializers.DateField()
     end = serializers.DateField()
-    start_half = serializers.ChoiceField(choices=["am", "pm"], default="am")
-    end_half = serializers.ChoiceField(choices=["am", "pm"], default="pm")
+    start_half = serializers.RegexField(r"^(am|pm)$", default="am", help_text=HALF_HELP)
+    end_half = serializers.RegexField(r"^(am|pm)$", default="pm", help_text=HALF_HELP)
     reason = serializers.CharField(max_length=services.REASON_MAX)
     difficult_birth = serializers.BooleanField(default=False)
     babies = serializers.IntegerField(min_value=1, max_value=9, default=1)
     submit = serializers.BooleanField(default=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class LeaveNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class LeaveReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=services.NOTE_MAX, required=False, allow_blank=True, default="")
 
 
-class OnLeaveSerializer(serializers.Serializer):
+class LeaveOnLeaveSerializer(serializers.Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
     unit = serializers.CharField()
@@ -157,7 +162,7 @@ class LeaveRequestDetailView(APIView):
 
 
 class _Move(APIView):
-    serializer = NoteSerializer
+    serializer = LeaveNoteSerializer
 
     def act(self, request, req, data):  # pragma: no cover - overridden
         raise NotImplementedError
@@ -171,23 +176,23 @@ class _Move(APIView):
         return Response(LeaveRequestSerializer(done).data)
 
 
-@extend_schema(request=NoteSerializer, responses=LeaveRequestSerializer)
+@extend_schema(request=LeaveNoteSerializer, responses=LeaveRequestSerializer)
 class ApproveView(_Move):
     def act(self, request, req, data):
         return _call(services.leave_decide, request=req, by=request.user, approve=True, note=data["note"],
                      at=timezone.now())
 
 
-@extend_schema(request=NoteSerializer, responses=LeaveRequestSerializer)
+@extend_schema(request=LeaveNoteSerializer, responses=LeaveRequestSerializer)
 class RejectView(_Move):
     def act(self, request, req, data):
         return _call(services.leave_decide, request=req, by=request.user, approve=False, note=data["note"],
                      at=timezone.now())
 
 
-@extend_schema(request=ReasonSerializer, responses=LeaveRequestSerializer)
+@extend_schema(request=LeaveReasonSerializer, responses=LeaveRequestSerializer)
 class CancelView(_Move):
-    serializer = ReasonSerializer
+    serializer = LeaveReasonSerializer
 
     def act(self, request, req, data):
         return _call(services.leave_cancel, request=req, by=request.user, reason=data["reason"], at=timezone.now())
@@ -195,7 +200,7 @@ class CancelView(_Move):
 
 @extend_schema(request=None, responses=LeaveRequestSerializer)
 class ReportBackView(_Move):
-    serializer = ReasonSerializer
+    serializer = LeaveReasonSerializer
 
     def act(self, request, req, data):
         return _call(services.leave_report_back, request=req, by=request.user, at=timezone.now())
@@ -240,7 +245,7 @@ class QuoteView(APIView):
 class OnLeaveView(APIView):
     """Members in the caller's scope on leave on ``date`` (default today)."""
 
-    @extend_schema(parameters=[OpenApiParameter("date", str)], responses=OnLeaveSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("date", str)], responses=LeaveOnLeaveSerializer(many=True))
     def get(self, request):
         if not scope.has_role(request.user, *selectors.LEADER_ROLES):
             raise PermissionDenied("只有领导和管理员可以查询在假人员。")

@@ -125,8 +125,10 @@ def leave_quote(*, member: Member, type_code: str, start: dt.date | None, end: d
                 start_half: str = rules.AM, end_half: str = rules.PM, difficult_birth: bool = False,
                 babies: int = 1, notes: int = 0, exclude_pk: int | None = None) -> dict:
     """§5.3.4 the length of a proposed leave and what refuses it, without writing: {days, counting,
-    policy_version, approver, hr_copy, errors {field: Chinese}} (the form's live count uses it too)."""
-    out = {"days": Decimal(0), "counting": "", "policy_version": "", "approver": "", "hr_copy": False, "errors": {}}
+    policy_version, approver, hr_copy, errors {field: Chinese}, policy (the LeavePolicy used)} (the form's
+    live count uses it too)."""
+    out = {"days": Decimal(0), "counting": "", "policy_version": "", "approver": "", "hr_copy": False, "errors": {},
+           "policy": None}
     if start is None:
         out["errors"] = {"start": _("First day: required.")}
         return out
@@ -137,7 +139,7 @@ def leave_quote(*, member: Member, type_code: str, start: dt.date | None, end: d
         return out
     lp = bundle.daily.leave
     lt = lp.type(type_code)
-    out["policy_version"] = bundle.version
+    out["policy_version"], out["policy"] = bundle.version, lp
     out["counting"] = lt.counting if lt else ""
     taken = Decimal(0)
     if type_code == "annual" and start is not None:
@@ -190,7 +192,7 @@ def leave_create(*, member: Member, by, type_code: str, start: dt.date | None, e
         errors["reason"] = _("Reason: at most %(n)s characters.") % {"n": REASON_MAX}
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
-    lp = policy_in_force(start).daily.leave
+    lp = quote["policy"]
     level = quote["approver"]
     with transaction.atomic():
         # Lock the member row: two requests of one member at once cannot both pass the clash check.
@@ -234,7 +236,7 @@ def leave_submit(*, request: LeaveRequest, by, at: dt.datetime) -> LeaveRequest:
     if quote["errors"]:
         raise ValidationError({k: [v] for k, v in quote["errors"].items()})
     with transaction.atomic():
-        req = LeaveRequest.objects.select_for_update().get(pk=request.pk)
+        req = LeaveRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
         req.days, req.approver_level, req.hr_copy = quote["days"], quote["approver"], quote["hr_copy"]
         req.approval_unit = approval_unit(req.member, req.approver_level)
         _submit(req, by=by, at=at)
@@ -338,7 +340,8 @@ def leave_decide(*, request: LeaveRequest, by, approve: bool, note: str = "", at
         except cal.YearNotConfirmed as exc:
             raise ValidationError({"end": [CalendarYearMissing(exc.year).message]}) from None
     with transaction.atomic():
-        req = LeaveRequest.objects.select_for_update().select_related("member", "approval_unit").get(pk=request.pk)
+        req = (LeaveRequest.objects.select_for_update(of=("self",)).select_related("member", "approval_unit")
+               .get(pk=request.pk))
         if req.status != LeaveStatus.SUBMITTED:
             raise Refused(_("Only a request awaiting approval can be decided; this one is “%(status)s”.")
                           % {"status": req.get_status_display()}, "out_of_order")
@@ -374,7 +377,7 @@ def leave_cancel(*, request: LeaveRequest, by, reason: str = "", at: dt.datetime
     if not own and not reason:
         raise ValidationError({"reason": [_("Reason: give the reason for cancelling an approved leave.")]})
     with transaction.atomic():
-        req = LeaveRequest.objects.select_for_update().get(pk=request.pk)
+        req = LeaveRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
         before = model_snapshot(req, SNAPSHOT)
         _move(req, to=LeaveStatus.CANCELLED, by=by, at=at, note=reason, summary=_("Leave cancelled"), before=before)
     return req
@@ -394,7 +397,7 @@ def leave_report_back(*, request: LeaveRequest, by, at: dt.datetime) -> LeaveReq
         raise Refused(_("The leave runs until %(date)s; report back from that day on.")
                       % {"date": request.end.isoformat()}, "out_of_order")
     with transaction.atomic():
-        req = LeaveRequest.objects.select_for_update().select_related("member").get(pk=request.pk)
+        req = LeaveRequest.objects.select_for_update(of=("self",)).select_related("member").get(pk=request.pk)
         before = model_snapshot(req, SNAPSHOT)
         req.reported_back_at, req.returned_on = at, today
         late = req.report_back_due is not None and today > req.report_back_due

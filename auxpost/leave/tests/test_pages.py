@@ -276,3 +276,18 @@ def test_demo_loads(db):
     assert counts["leave_overdue"] == 1 and counts["absence_entries"] >= 1
     assert LeaveRequest.objects.filter(status=LeaveStatus.SUBMITTED, approver_level="squadron").exists()
     assert json.dumps(dict(counts))
+
+
+def test_schema_lists_the_leave_api_without_warnings(db):
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in ("/api/v1/leave/requests/", "/api/v1/leave/requests/{id}/", "/api/v1/leave/requests/{id}/approve/",
+                 "/api/v1/leave/requests/{id}/reject/", "/api/v1/leave/requests/{id}/cancel/",
+                 "/api/v1/leave/requests/{id}/report-back/", "/api/v1/leave/queue/", "/api/v1/leave/quote/",
+                 "/api/v1/leave/on-leave/"):
+        assert path in schema["paths"], path
+    warnings = [w for w in str(GENERATOR_STATS).splitlines() if "leave" in w.lower()]
+    assert not warnings, warnings

@@ -232,3 +232,25 @@ def test_deputy_takes_the_queue_while_the_approver_is_on_leave(leave_cast):
     assert list(queue(deputy_user, today=D(2026, 6, 3))) == [req]
     done = sv.leave_decide(request=req, by=deputy_user, approve=True, at=at(2026, 6, 3))
     assert done.status == LeaveStatus.APPROVED and done.decided_by == deputy_user
+
+
+def test_draft_then_submit_and_transitions_append_only(leave_cast):
+    c = leave_cast
+    req = ask(c, D(2026, 6, 1), D(2026, 6, 1), submit=False)
+    assert req.status == LeaveStatus.DRAFT and list(queue(c.squadron1, today=D(2026, 5, 29))) == []
+    with pytest.raises(sv.Refused):
+        sv.leave_submit(request=req, by=c.squadron1, at=at(2026, 5, 29))
+    req = sv.leave_submit(request=req, by=c.member1, at=at(2026, 5, 29))
+    assert req.status == LeaveStatus.SUBMITTED and list(queue(c.squadron1, today=D(2026, 5, 29))) == [req]
+    t = req.transitions.first()
+    t.note = "changed"
+    with pytest.raises(ValueError):
+        t.save()
+    with pytest.raises(ValueError):
+        t.delete()
+
+
+def test_only_the_member_asks(leave_cast):
+    with pytest.raises(sv.Refused) as exc:
+        ask(leave_cast, D(2026, 6, 1), D(2026, 6, 1), user=leave_cast.squadron1)
+    assert exc.value.code == "forbidden"
