@@ -64,3 +64,15 @@ def test_signin_and_excuse(client_for, district, meeting):
         assert client_for(district.squadron2).post(f"/api/v1/meetings/{meeting.pk}/signin/").status_code == 404
         r = client_for(district.squadron1).post(f"/api/v1/meetings/{meeting.pk}/signin/")
         assert r.status_code == 400 and "不在本次会议" in r.json()["meeting"][0]
+
+
+def test_schema_lists_meeting_and_uniform_endpoints(db):
+    import json
+
+    from django.test import Client
+
+    paths = json.loads(Client().get("/api/schema/", {"format": "json"}).content)["paths"]
+    for p in ("/api/v1/meetings/", "/api/v1/meetings/{id}/", "/api/v1/meetings/{id}/signin/",
+              "/api/v1/meetings/{id}/excuse/", "/api/v1/uniform/inspections/", "/api/v1/uniform/inspections/{id}/",
+              "/api/v1/uniform/stats/"):
+        assert p in paths, p

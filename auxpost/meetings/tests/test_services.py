@@ -191,3 +191,31 @@ def test_update_before_start(district, leader, team):
     with pytest.raises(ValidationError):
         services.meeting_update(actor=leader, meeting=m, title="x", starts_at=m.starts_at, ends_at=m.ends_at,
                                 place="x", host=leader, at=m.starts_at)
+
+
+def test_host_records_a_phoned_excuse(district, leader, team, monkeypatch):
+    a, _b = team
+    m = schedule(leader, district.sq1_t1)
+    row = m.attendees.get(member=a)
+    with pytest.raises(PermissionError):
+        services.excuse_record(actor=district.squadron1, attendee=row, reason="电话请假", at=NOW)
+    with pytest.raises(ValidationError):
+        services.excuse_record(actor=leader, attendee=row, reason="", at=NOW)
+    services.excuse_record(actor=leader, attendee=row, reason="电话请假：发烧", at=NOW)
+    monkeypatch.setattr(services, "on_leave_ids", lambda day, ids: set())
+    services.meeting_close(actor=leader, meeting=m, at=END)
+    assert m.attendees.get(member=a).outcome == "excused"
+    assert not PointsEntry.objects.filter(member=a).exists()
+
+
+def test_approved_leave_excuses_through_the_leave_app(district, leader, team):
+    from auxpost.leave.services import leave_create, leave_decide
+
+    req = leave_create(member=district.m1, by=district.member1, type_code="personal", start=dt.date(2026, 6, 16),
+                       end=dt.date(2026, 6, 16), reason="家中有事", at=NOW)
+    leave_decide(request=req, by=district.squadron1, approve=True, at=NOW)
+    m = schedule(leader, district.sq1_t1)
+    t = services.meeting_close(actor=leader, meeting=m, at=END)
+    row = m.attendees.get(member=district.m1)
+    assert row.outcome == "excused" and row.excuse_state == "leave" and t.absent == 2
+    assert not PointsEntry.objects.filter(member=district.m1).exists()
