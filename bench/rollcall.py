@@ -12,7 +12,8 @@ keep-alive ``http.client`` connection each):
     about 5 % are on a shift that started 10 minutes ago (late: the points entry is written too);
   * the same number of requests to a bare authenticated endpoint that does one INSERT (a mark on
     another day), registered only here through a settings override (``ROOT_URLCONF`` of a module the
-    script writes under bench/out/; nothing of it is in the production URLs);
+    script writes under bench/out/, which adds ``/api/v1/duty/bare/`` next to the check-in's route;
+    nothing of it is in the production URLs);
   * 1 % of the members check in a second time (must be refused: no duplicated mark).
 
 Reports sustained requests/s, p50/p99 latency for both, the ratio check-in/bare (target ≥ 0.5), and
@@ -62,8 +63,8 @@ from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import auxpost.duty.api_urls as duty_api
 from auxpost.duty.models import Mark
-from auxpost.urls import urlpatterns as production
 
 
 class Bare(APIView):
@@ -77,7 +78,11 @@ class Bare(APIView):
         return Response({"id": mark.pk}, status=201)
 
 
-urlpatterns = [path("bench/bare/", Bare.as_view()), *production]
+# Next to the check-in's route (/api/v1/duty/bare/ just before /api/v1/duty/checkins/), so both pay the
+# same URL resolution; auxpost.urls reads this module's list when it is imported below.
+duty_api.urlpatterns.insert(0, path("duty/bare/", Bare.as_view()))
+
+from auxpost.urls import urlpatterns  # noqa: E402,F401
 '''
 
 
@@ -301,11 +306,11 @@ def run_one(args) -> None:
     try:
         wait_up(port, proc)
         # warm every worker (imports, caches, connections): bare inserts on a third day
-        burst(port, [("/bench/bare/", p["token"], {"member": p["member"], "k": 2}) for p in plan[:300]],
+        burst(port, [("/api/v1/duty/bare/", p["token"], {"member": p["member"], "k": 2}) for p in plan[:300]],
               args.clients)
         checkin = burst(port, [("/api/v1/duty/checkins/", p["token"],
                                 {"lat": p["lat"], "lng": p["lng"], "accuracy_m": 20}) for p in plan], args.clients)
-        bare = burst(port, [("/bench/bare/", p["token"], {"member": p["member"], "k": 1}) for p in plan],
+        bare = burst(port, [("/api/v1/duty/bare/", p["token"], {"member": p["member"], "k": 1}) for p in plan],
                      args.clients)
         dupes = burst(port, [("/api/v1/duty/checkins/", p["token"],
                               {"lat": p["lat"], "lng": p["lng"], "accuracy_m": 20}) for p in plan[::100]],

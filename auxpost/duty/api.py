@@ -239,7 +239,9 @@ class DutyCheckinView(APIView):
             if not Member.objects.filter(user=request.user, status__in=ON_ROSTER).exists():
                 raise PermissionDenied from None
             raise DRFValidationError(exc.message_dict) from None
-        return Response(DutyCheckinOutSerializer(mark).data, status=201)
+        return Response({"id": mark.pk, "day": mark.day.isoformat(), "shift_code": mark.shift_code,
+                         "status": mark.status, "minutes_late": mark.minutes_late,
+                         "checked_in_at": mark.checked_in_at.isoformat(), "site": mark.site_id}, status=201)
 
 
 __all__ = ["DutyAreaViewSet", "DutyRosterViewSet", "DutyMarkViewSet", "DutyCheckinView"]

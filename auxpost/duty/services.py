@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -379,7 +380,16 @@ def _points_for(mark: Mark, *, by, at: dt.datetime) -> None:
 
 # --- §5.3.1 phone check-in -------------------------------------------------------------------------------
 
-def _current_assignment(rows: list, now: dt.datetime):
+class _Slot(NamedTuple):
+    """A roster assignment as the check-in reads it."""
+
+    day: dt.date
+    shift_code: str
+    member_id: int
+    area_id: int
+
+
+def _current_assignment(rows: list[_Slot], now: dt.datetime):
     """(assignment, shift, roll-call policy) whose check-in window contains ``now`` (naive local), or a
     refusal naming why (not open yet, ended, not rostered)."""
     today = now.date()
@@ -428,24 +438,26 @@ def checkin(*, lat, lng, accuracy_m, coord_system: str = "wgs84", member: Member
     qs = RosterAssignment.objects.filter(day__in=[today, today - dt.timedelta(days=1)],
                                          member__status__in=ON_ROSTER)
     qs = qs.filter(member=member) if member is not None else qs.filter(member__user=user)
-    rows = list(qs.select_related("member", "roster__area").order_by("day", "shift_code"))
+    # Only the four values the path needs (building model instances with ~40 member and area columns
+    # cost more than the query itself in a morning burst); the area's name is read on a refusal only.
+    rows = [_Slot(*r) for r in qs.order_by("day", "shift_code").values_list("day", "shift_code", "member_id",
+                                                                           "roster__area_id")]
     assignment, shift, roll_call = _current_assignment(rows, now)
     if acc > roll_call.max_accuracy_m:
         _refuse("accuracy_m", _("Accuracy: the location is only accurate to about %(acc)s m (at most %(max)s m "
                                 "allowed); move into the open and try again.") % {
             "acc": round(acc), "max": roll_call.max_accuracy_m})
-    area = assignment.roster.area
-    fences = fences_for_area(area.pk)
+    fences = fences_for_area(assignment.area_id)
     if not fences:
         _refuse("lat", _("Location: the duty area “%(area)s” has no sites yet; ask your team leader to mark you.")
-                % {"area": area.name})
+                % {"area": DutyArea.objects.get(pk=assignment.area_id).name})
     wlat, wlng = geo.to_wgs84(lat_f, lng_f, coord_system)
     fence, distance = geo.nearest(fences, wlat, wlng)
     if distance > 0:
         _refuse("lat", _("Not inside the duty area: about %(m)s m from the nearest site “%(site)s”.") % {
             "m": round(distance), "site": fence.name})
     status, late, absence = rules.mark_for(shift, assignment.day, now, roll_call)
-    mark = Mark(member=assignment.member, day=assignment.day, shift_code=shift.code, status=status,
+    mark = Mark(member_id=assignment.member_id, day=assignment.day, shift_code=shift.code, status=status,
                 checked_in_at=at, lat=lat_f, lng=lng_f, accuracy_m=acc, coord_system=coord_system,
                 site_id=fence.site_id, method=MarkMethod.PHONE, marked_by=user, minutes_late=late,
                 absence_days=absence, created_at=at)
