@@ -71,7 +71,7 @@ def visible_q(user, *, today: dt.date | None = None) -> Q | None:
     if hr is not None:
         part = hr & Q(hr_copy=True)
         q = part if q is None else q | part
-    if scope.role_assignments(user):
+    if scope.has_role(user, Role.BUREAU, Role.LINE_MANAGER):  # only they can be named deputies
         dq = _deputy_queue_q(user, today or timezone.localdate())
         if dq is not None:
             q = dq if q is None else q | dq
