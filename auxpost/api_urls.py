@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("auxpost.recruitment.api_urls")),
     path("", include("auxpost.training.api_urls")),
     path("", include("auxpost.separation.api_urls")),
+    path("", include("auxpost.duties.api_urls")),
     path("", include("auxpost.files.api_urls")),
     path("", include("auxpost.duty.api_urls")),
     path("", include("auxpost.patrol.api_urls")),

@@ -6,6 +6,7 @@ AUXPOST_DEBUG        "1" turns DEBUG on (never in production)
 AUXPOST_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
 AUXPOST_DEMO         "1" when the demo district is loaded (enables demo logins note)
 AUXPOST_SESSION_IDLE_SECONDS idle session expiry (default 1800)
+AUXPOST_UPLOAD_MAX_BYTES the largest uploaded photo or note accepted (default 10 MB)
 """
 
 import os
@@ -157,6 +158,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# §5.3 uploaded photos and notes (auxpost.files): the largest file accepted, and the types accepted
+# (detected from the content, never from the name).
+AUXPOST_UPLOAD_MAX_BYTES = int(os.environ.get("AUXPOST_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+AUXPOST_UPLOAD_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -17,6 +17,7 @@ urlpatterns = [
     path("recruitment/", include("auxpost.recruitment.urls")),
     path("training/", include("auxpost.training.urls")),
     path("separation/", include("auxpost.separation.urls")),
+    path("duties/", include("auxpost.duties.urls")),
     path("files/", include("auxpost.files.urls")),
     path("duty/", include("auxpost.duty.urls")),
     path("patrol/", include("auxpost.patrol.urls")),

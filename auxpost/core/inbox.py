@@ -35,6 +35,8 @@ PROVIDERS = [
     "auxpost.recruitment.inbox.todo",
     "auxpost.training.inbox.todo",
     "auxpost.separation.inbox.todo",
+    "auxpost.duties.inbox.todo",
+    "auxpost.patrol.inbox.todo",
 ]
 
 #: Provider modules being written at the same time: while the module does not exist it is skipped.

@@ -14,7 +14,7 @@ from auxpost.imports.framework import ImportSpec
 # Modules that define and register a built-in kind (results, points, monthly, skills, training,
 # certificates and duties are added here as they are built).
 BUILTIN = ["auxpost.imports.roster", "auxpost.points.imports", "auxpost.assessment.imports",
-           "auxpost.training.imports"]
+           "auxpost.training.imports", "auxpost.duties.imports"]
 
 _SPECS: dict[str, ImportSpec] = {}
 _loaded = False

@@ -8,8 +8,7 @@ from auxpost.duties.demo import load
 from auxpost.testing import make_district
 from conftest import browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.urls("auxpost.duties.tests.urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_ledger_on_a_phone(transactional_db, phone_page):

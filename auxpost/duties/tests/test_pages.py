@@ -10,7 +10,7 @@ from auxpost.duties.models import Duty, WorkItem, WorkLine
 from auxpost.duties.selectors import catalogue, patrol_categories
 from auxpost.duties.services import duty_create, work_item_update
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("auxpost.duties.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def test_catalogue_page_readers(district, client_for, sample, django_assert_max_num_queries):
