@@ -151,10 +151,7 @@ def meeting_detail(request, pk):
     mine = meeting.attendees.filter(member=me).first() if me is not None else None
     leave = set()
     if sheet and meeting.status == MeetingStatus.SCHEDULED:
-        try:
-            leave = services.on_leave_ids(selectors.local_day(meeting.starts_at), [a.member_id for a in sheet])
-        except ImportError:
-            leave = set()
+        leave = services.on_leave_ids(selectors.local_day(meeting.starts_at), [a.member_id for a in sheet])
     for a in sheet:
         a.on_leave = a.member_id in leave
     follow_ups = list(meeting.follow_ups.select_related("owner", "done_by").order_by("due_date", "pk"))
