@@ -13,6 +13,7 @@ ledger=${BENCH_LEDGER_PER_MEMBER:-200}
 $PY bench/roster.py --db sqlite --members "$members"
 $PY bench/province.py --db sqlite --members "$members" --ledger-per-member "$ledger"
 $PY bench/evaluation.py --db sqlite --members "$members"
+$PY bench/rollcall.py --db all --members "${BENCH_ROLLCALL_MEMBERS:-10000}"  # SQLite, then PostgreSQL when reachable
 $PY bench/leave.py --db all  # §5.3.4 leave: SQLite and (when reachable) PostgreSQL in one run
 if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   $PY bench/roster.py --db postgres --members "$members"
