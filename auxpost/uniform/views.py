@@ -148,7 +148,7 @@ def inspection_new(request):
                     return redirect(f"{_list_url()}?failed=1")
     rows = []
     for m in members:
-        rows.append({"member": m, "unit_name": names.get(m.unit_id, ""), "items": [
+        rows.append({"member": m, "items": [
             {"code": c, "name": n, "failed": bool(request.POST.get(f"fail-{m.pk}-{c}")),
              "note": request.POST.get(f"note-{m.pk}-{c}", "")} for c, n in checklist]})
     return render(request, "uniform/new.html", {"rows": rows, "target": target, "today": today,

@@ -192,10 +192,11 @@ def test_my_meetings_and_follow_ups_lists(client_for, district, leader, django_a
 
 
 def test_detail_query_count(client_for, district, leader, meeting, django_assert_max_num_queries):
-    for i in range(10):
+    for i in range(25):
         Attendee.objects.create(meeting=meeting, member=make_member(district.sq1_t1, name=f"队员{i}"),
                                 added_at=START)
+    services.attendance_sign_in(actor=district.member1, meeting=meeting, at=START)
     c = client_for(leader)
     with django_assert_max_num_queries(22):
         page = c.get(f"/meetings/{meeting.pk}/").content.decode()
-    assert "队员9" in page
+    assert "队员24" in page
