@@ -13,9 +13,9 @@ from auxpost.meetings import rules
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = rules.SCHEDULED, _("Scheduled")
+    SCHEDULED = rules.SCHEDULED, _("Not held yet")
     CLOSED = rules.CLOSED, _("Closed")
-    CANCELLED = rules.CANCELLED, _("Cancelled")
+    CANCELLED = rules.CANCELLED, _("Meeting cancelled")
 
 
 class Outcome(models.TextChoices):
