@@ -219,3 +219,9 @@ def hosts_for(user) -> QuerySet[User]:
     ras = RoleAssignment.objects.filter(Q(role=Role.LINE_MANAGER, unit__in=leader_units(user).values("pk"))
                                         | Q(role=Role.BUREAU))
     return User.objects.filter(Q(pk__in=ras.values("user_id")) | Q(pk=user.pk), is_active=True).order_by("username")
+
+
+def signin_refusal(meeting: Meeting, now: dt.datetime) -> str | None:
+    """Why an attendee may not sign in themself at ``now`` (times said in local time), or None."""
+    return rules.signin_refusal(now=timezone.localtime(now), starts_at=timezone.localtime(meeting.starts_at),
+                                ends_at=timezone.localtime(meeting.ends_at), status=meeting.status)

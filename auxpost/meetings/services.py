@@ -216,8 +216,7 @@ def attendance_sign_in(*, actor, meeting: Meeting, at: dt.datetime) -> Attendee:
     """§5.3.3 an attendee signs in on the phone, from 30 minutes before the start to the end."""
     meeting = _lock(meeting)
     row = _my_row(actor, meeting)
-    refusal = rules.signin_refusal(now=at, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
-                                   status=meeting.status)
+    refusal = selectors.signin_refusal(meeting, at)
     if refusal:
         _refuse("meeting", refusal)
     if row.signed_in_at is not None:

@@ -165,8 +165,7 @@ def meeting_detail(request, pk):
         "started": now >= meeting.starts_at, "scheduled": scheduled,
         "tally": rules.tally(a.outcome if meeting.status == MeetingStatus.CLOSED
                              else (rules.PRESENT if a.signed_in_at else rules.EXPECTED) for a in sheet),
-        "signin_refusal": rules.signin_refusal(now=now, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
-                                               status=meeting.status) if mine else None,
+        "signin_refusal": selectors.signin_refusal(meeting, now) if mine else None,
         "excuse_refusal": rules.excuse_refusal(now=now, starts_at=meeting.starts_at, status=meeting.status,
                                                signed_in=bool(mine and mine.signed_in_at)) if mine else None,
         "follow_ups": follow_ups, "attachments": list(meeting.attachments.all()),
@@ -281,7 +280,7 @@ def my_meetings(request):
     upcoming = selectors.my_attendances(me, since=now)
     for a in upcoming:
         m = a.meeting
-        a.signin_refusal = rules.signin_refusal(now=now, starts_at=m.starts_at, ends_at=m.ends_at, status=m.status)
+        a.signin_refusal = selectors.signin_refusal(m, now)
         a.excuse_refusal = rules.excuse_refusal(now=now, starts_at=m.starts_at, status=m.status,
                                                 signed_in=a.signed_in_at is not None)
     past = selectors.my_past(me, before=now)

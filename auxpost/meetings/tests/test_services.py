@@ -219,3 +219,10 @@ def test_approved_leave_excuses_through_the_leave_app(district, leader, team):
     row = m.attendees.get(member=district.m1)
     assert row.outcome == "excused" and row.excuse_state == "leave" and t.absent == 2
     assert not PointsEntry.objects.filter(member=district.m1).exists()
+
+
+def test_refusal_says_local_time(district, leader, team):
+    m = schedule(leader, district.sq1_t1)  # 08:00 Chengdu time = 00:00 UTC
+    with pytest.raises(ValidationError) as e:
+        services.attendance_sign_in(actor=district.member1, meeting=m, at=NOW.astimezone(dt.UTC))
+    assert "06-16 07:30" in str(e.value)
