@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from auxpost.audit.services import Change, audit_record_many
@@ -83,7 +84,7 @@ def _team(team: Unit, area: DutyArea, today: dt.date, at: dt.datetime, leader, c
     days = [monday - dt.timedelta(days=7) + dt.timedelta(days=i) for i in range(14)]
     # The demo member first (so they can check in), then the team by name; valid certificate all fortnight.
     members = [m for m in Member.objects.filter(unit=team, status__in=ON_ROSTER, cert_valid_until__gte=days[-1])
-               .exclude(cert_number="").order_by("-user_id", "name")[:TEAM_SIZE]]
+               .exclude(cert_number="").order_by(F("user_id").desc(nulls_last=True), "name")[:TEAM_SIZE]]
     members = members[: len(members) // 2 * 2]
     if len(members) < 2:
         return counts

@@ -13,9 +13,10 @@ from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from auxpost.audit.services import Change, audit_record, audit_record_many, model_snapshot
@@ -352,6 +353,12 @@ def roster_delete(*, actor, roster: Roster, at: dt.datetime) -> None:
 # --- points -------------------------------------------------------------------------------------------
 
 def _evidence(mark: Mark, shift_name: str) -> str:
+    """The points entry's evidence, stored in the district's language (Chinese) whatever the request's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _evidence_text(mark, shift_name)
+
+
+def _evidence_text(mark: Mark, shift_name: str) -> str:
     day = mark.day.isoformat()
     if mark.status in rules.PRESENT_STATUSES and mark.checked_in_at is not None:
         clock = _local(mark.checked_in_at).strftime("%H:%M")

@@ -237,7 +237,7 @@ def mark_detail(request, pk):
         return redirect("duty:mark", pk=mark.pk)
     assignment = (selectors.rostered(mark.member, mark.day) or [None])
     same_team = []
-    if request.user and mark.status in rules.PRESENT_STATUSES and not hasattr(mark, "proxy_report"):
+    if mark.status in rules.PRESENT_STATUSES and not hasattr(mark, "proxy_report"):
         same_team = list(Member.objects.filter(unit=mark.member.unit, status__in=ON_ROSTER)
                          .exclude(pk=mark.member_id).order_by("name")[:200])
     report = ProxyReport.objects.filter(mark=mark).select_related("by_member", "reported_by", "decided_by").first()
