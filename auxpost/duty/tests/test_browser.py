@@ -79,3 +79,16 @@ def test_team_leader_takes_the_morning_roll_call(roster, phone_page, district):
         assert "迟到（15–30分钟）" in text and "旷工" in text
     marks = {m.member_id: m.status for m in Mark.objects.all()}
     assert marks == {district.m1.pk: "on_time", duty.a.pk: "late_major", duty.b.pk: "absent", duty.c.pk: "on_time"}
+
+
+def test_leader_pages_fit_a_phone(roster, phone_page, district):
+    page = phone_page
+    duty = roster
+    with time_machine.travel(aware(DAY, 7, 0), tick=True):
+        browser_login(page, "squadron1")
+        for url in (f"/duty/rosters/new/?team={duty.team.pk}", f"/duty/rosters/?team={duty.team.pk}",
+                    "/duty/areas/", f"/duty/areas/{duty.area.pk}/", "/duty/marks/", "/duty/proxies/",
+                    f"/duty/rosters/{duty.team.duty_rosters.first().pk}/"):
+            page.goto(page.base_url + url)
+            assert page.locator("h1").count() == 1, url
+            assert _no_sideways_scroll(page), url
