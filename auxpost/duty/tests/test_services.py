@@ -264,3 +264,19 @@ def test_late_and_absence_prefill_the_monthly_scorecard(duty, district, time_mac
     assert late.scores["attendance"] < before
     assert absent.scores["attendance"] < late.scores["attendance"]
     assert "attendance" in absent.reasons
+
+
+def test_sweep_and_roster_use_the_leave_apps_approved_leave(duty, district):
+    """No monkeypatch: an approved LeaveRequest covering the day makes the roster warn and the sweep mark
+    the member on leave (no 旷工, no points)."""
+    from auxpost.leave.models import LeaveRequest
+
+    LeaveRequest.objects.create(member=duty.a, type_code="personal", type_name="事假", start=DAY, end=DAY,
+                                reason="家中有事", days=1, counting="working", policy_version="1",
+                                status="approved", approver_level="squadron", created_at=aware(DAY, 6, 0))
+    _roster, warnings = services.roster_save(actor=duty.leader, team=duty.team, day=DAY, shift_code="day",
+                                             area=duty.area, members=[(duty.a, 1), (duty.b, 1)],
+                                             at=aware(DAY, 6, 0))
+    assert len(warnings) == 1 and "赵甲" in warnings[0]
+    assert services.rollcall_sweep(at=aware(DAY, 18, 0)) == {"absent": 1, "on_leave": 1}
+    assert not PointsEntry.objects.filter(member=duty.a).exists()
