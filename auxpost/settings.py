@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "ScoreSourceEnum": "auxpost.assessment.models.ScoreSource",
         "RecruitmentCheckResultEnum": "auxpost.recruitment.models.CheckResult",
         "RecruitmentCheckInputEnum": ["", "pass", "fail"],
+        "MeetingStatusEnum": "auxpost.meetings.models.MeetingStatus",
     },
 }
 

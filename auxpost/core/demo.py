@@ -54,7 +54,9 @@ class DemoLogin:
     username: str
     display_name: str
     role: str
-    unit: str | None = None  # the squadron of a unit-scoped role (a role with scope "all" names no unit)
+    #: the unit of a unit-scoped role: the brigade, a squadron, or "squadron/team" (a role with scope "all"
+    #: names no unit)
+    unit: str | None = None
     organisation: str | None = None
 
 
@@ -64,6 +66,9 @@ DEMO_LOGINS = [
     DemoLogin("bureau", "区综合行政执法局", Role.BUREAU),
     DemoLogin("squadron1", "第一中队中队长", Role.LINE_MANAGER, unit="第一中队"),
     DemoLogin("squadron2", "第二中队中队长", Role.LINE_MANAGER, unit="第二中队"),
+    # §5.3.4 leave of 2–3 days is approved by the 大队长; §5.3.1 the team leader takes the morning roll call.
+    DemoLogin("brigade1", "综合行政执法大队大队长", Role.LINE_MANAGER, unit=BRIGADE_NAME),
+    DemoLogin("team1", "第一中队第一小队小队长", Role.LINE_MANAGER, unit="第一中队/第一小队"),
     DemoLogin("hrco", "恒信人才派遣专员", Role.HR_COMPANY, organisation="成都恒信人才发展有限公司"),
     DemoLogin("assessor", "第三方考核评估员", Role.ASSESSOR, organisation="四川蜀衡公共管理评估咨询有限公司"),
     DemoLogin("member1", "", Role.MEMBER),  # display name = the linked member's name
@@ -349,7 +354,9 @@ def load_demo(*, today: dt.date | None = None, seed: int = DEMO_SEED, n_members:
             result.created["grade history rows"] += len(generated.grade_history)
             _set_quotas(result, bureau, brigade, squadrons, generated.members, seed)
 
-        _logins(result, squadrons, organisations, today)
+        login_units = {BRIGADE_NAME: brigade, **squadrons,
+                       **{f"{t.parent.name}/{t.name}": t for t in teams}}
+        _logins(result, squadrons, organisations, today, login_units)
         # §6/§7/§10 five years of history and this year's records, so outcomes are worth looking at.
         from auxpost.core.demo_history import load_history
 
@@ -363,6 +370,18 @@ def load_demo(*, today: dt.date | None = None, seed: int = DEMO_SEED, n_members:
         result.created += training_demo.load(today=today, root=bureau)
         result.created += recruitment_demo.load(today=today)
         result.created += separation_demo.load(today=today)
+        # §4.2 the post-analysis ledger, then §5.3 the daily links: leave first (rosters and the roll call
+        # ask who is on leave), duty rosters and roll call, patrol logs and handovers on those rosters,
+        # meetings and uniform inspections.
+        from auxpost.duties import demo as duties_demo
+        from auxpost.duty import demo as duty_demo
+        from auxpost.leave import demo as leave_demo
+        from auxpost.meetings import demo as meetings_demo
+        from auxpost.patrol import demo as patrol_demo
+        from auxpost.uniform import demo as uniform_demo
+
+        for loader in (duties_demo, leave_demo, duty_demo, patrol_demo, meetings_demo, uniform_demo):
+            result.created += loader.load(today=today)
     return result
 
 
@@ -456,7 +475,8 @@ def _demo_member_for_login(squadron: Unit, today: dt.date) -> Member | None:
     return fallback
 
 
-def _logins(result: DemoResult, squadrons: dict[str, Unit], orgs: dict[str, Organisation], today: dt.date) -> None:
+def _logins(result: DemoResult, squadrons: dict[str, Unit], orgs: dict[str, Organisation], today: dt.date,
+            units: dict[str, Unit]) -> None:
     existing = set(User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).values_list("username",
                                                                                                    flat=True))
     todo = [d for d in DEMO_LOGINS if d.username not in existing]
@@ -470,7 +490,7 @@ def _logins(result: DemoResult, squadrons: dict[str, Unit], orgs: dict[str, Orga
         member = _demo_member_for_login(squadrons["第一中队"], today) if d.role == Role.MEMBER else None
         if d.role == Role.MEMBER and member is None:
             continue
-        unit = squadrons[d.unit] if d.unit else None
+        unit = units[d.unit] if d.unit else None
         user = User.objects.create(username=d.username, password=password,
                                    display_name=d.display_name or (member.name if member else ""),
                                    organisation=orgs.get(d.organisation) if d.organisation else None)

@@ -37,6 +37,10 @@ PROVIDERS = [
     "auxpost.separation.inbox.todo",
     "auxpost.duties.inbox.todo",
     "auxpost.patrol.inbox.todo",
+    "auxpost.duty.inbox.todo",
+    "auxpost.leave.inbox.todo",
+    "auxpost.meetings.inbox.todo",
+    "auxpost.uniform.inbox.todo",
 ]
 
 #: Provider modules being written at the same time: while the module does not exist it is skipped.

@@ -99,8 +99,11 @@ def _make(member: Member, type_code: str, start: dt.date, n_days: int, final: st
 
 @transaction.atomic
 def load(*, today: dt.date) -> Counter:
-    """Add the leave demo (see the module docstring); returns what was created."""
+    """Add the leave demo (see the module docstring); returns what was created. Does nothing once any
+    leave request exists (the demo runs once on a fresh district; ``auxpost demo`` may be run again)."""
     counts: Counter = Counter()
+    if LeaveRequest.objects.exists():
+        return counts
     bureau = User.objects.filter(username="bureau").first()
     leaders = {ra.unit_id: ra.user for ra in RoleAssignment.objects.filter(role=Role.LINE_MANAGER)
                .select_related("user").order_by("pk") if ra.unit_id}

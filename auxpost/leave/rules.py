@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from auxpost.workcal import rules as cal
+import auxpost.workcal.rules as cal
 
 AM = "am"
 PM = "pm"

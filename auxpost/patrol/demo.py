@@ -79,8 +79,11 @@ def _local(day: dt.date, t: dt.time) -> dt.datetime:
 
 
 def load(*, today: dt.date) -> Counter:
-    """Load the patrol and handover demo (see the module docstring); returns what was created."""
+    """Load the patrol and handover demo (see the module docstring); returns what was created. Does nothing
+    once any patrol log or handover exists (``auxpost demo`` may be run again)."""
     counts: Counter = Counter()
+    if PatrolLog.objects.exists() or Handover.objects.exists():
+        return counts
     from auxpost.duties.models import Duty
 
     fallback = User.objects.filter(username="bureau").first() or User.objects.filter(is_superuser=True).first()

@@ -175,7 +175,7 @@ def daily_items(bundle: PolicyBundle) -> list[Item]:
         types.append(" ".join(str(b) for b in bits))
     return [
         Item(_("Shifts"), "；".join(shifts)),
-        Item(_("Roll-call marks"), _(
+        Item(_("Marking the roll call"), _(
             "on time up to %(g)s min after the start; late up to %(a)s min; late up to %(b)s min; later: %(h)s "
             "day absent; no mark by the shift end: %(n)s day absent unless on leave or off duty; confirmed proxy "
             "check-in: %(p)s day absent for both") % {

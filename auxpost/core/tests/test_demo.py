@@ -153,6 +153,8 @@ def test_one_login_per_role_with_the_demo_password(demo):
         "bureau": (Role.BUREAU, Scope.ALL, None, None),
         "squadron1": (Role.LINE_MANAGER, Scope.UNIT, "第一中队", None),
         "squadron2": (Role.LINE_MANAGER, Scope.UNIT, "第二中队", None),
+        "brigade1": (Role.LINE_MANAGER, Scope.UNIT, "综合行政执法大队", None),
+        "team1": (Role.LINE_MANAGER, Scope.UNIT, "第一小队", None),
         "hrco": (Role.HR_COMPANY, Scope.ALL, None, "成都恒信人才发展有限公司"),
         "assessor": (Role.ASSESSOR, Scope.ASSIGNED, None, None),
         "member1": (Role.MEMBER, Scope.SELF, None, None),
@@ -176,7 +178,7 @@ def test_one_login_per_role_with_the_demo_password(demo):
 def test_loading_is_recorded_in_a_verifiable_audit_chain(demo):
     assert AuditEntry.objects.filter(object_type="people.member", action="create").count() == 300
     assert AuditEntry.objects.filter(object_type="org.unit", action="create").count() == 23
-    assert AuditEntry.objects.filter(object_type="accounts.user").count() == 8
+    assert AuditEntry.objects.filter(object_type="accounts.user").count() == len(DEMO_LOGINS)
     assert audit_verify().ok
 
 
@@ -237,6 +239,8 @@ def test_generate_members_is_deterministic_fast_and_unique():
     ("bureau", "在册人员"),
     ("squadron1", "第一中队"),
     ("squadron2", "第二中队"),
+    ("brigade1", "综合行政执法大队"),
+    ("team1", "第一小队"),
     ("hrco", "在册人员"),
     ("assessor", "委托本机构的进行中考核批次"),
     ("member1", "第一中队/第一小队"),
