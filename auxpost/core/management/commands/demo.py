@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from auxpost.core.demo import DEMO_PASSWORD, load_demo
+from auxpost.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 
 
 def _date(value: str) -> dt.date:
@@ -47,6 +47,28 @@ class Command(BaseCommand):
             "skills round candidates": _("skills round candidates"), "basic records": _("basic requirement records"),
             "evaluation rounds": _("grade evaluation rounds"),
             "evaluation candidates": _("grade evaluation candidates"),
+            # §5.2 the working life
+            "courses": _("training courses"), "sessions": _("training sessions"), "records": _("training records"),
+            "certificates": _("duty certificates"), "recruitment plans": _("hiring plans"),
+            "recruitment applications": _("job applications"), "dispatch contracts": _("dispatch contracts"),
+            "separation cases": _("separation cases"), "separations in effect": _("separations in effect"),
+            "retirement proposals": _("retirement proposals"), "protection records": _("protection records"),
+            "refused under Art. 42": _("separations refused under Art. 42"),
+            # §4.2 the ledger and §5.3 the daily links
+            "duties": _("duties"), "work items": _("work items"), "post indicators": _("post-analysis indicators"),
+            "leave_returned": _("leave reported back"), "leave_rejected": _("leave rejected"),
+            "leave_approved": _("leave approved"), "leave_submitted": _("leave awaiting approval"),
+            "leave_cancelled": _("leave cancelled"), "leave_overdue": _("leave not reported back"),
+            "absence_entries": _("absence entries of overdue leave"), "duty areas": _("duty areas"),
+            "geofence sites": _("geofence sites"), "duty rosters": _("duty rosters"),
+            "roll-call marks": _("roll-call marks"), "points entries": _("roll-call points entries"),
+            "patrol_logs": _("patrol logs"), "patrol_photos": _("patrol photos"), "handovers": _("handovers"),
+            "handover_notes": _("handover correction notes"),
+            "handovers_unacknowledged": _("handovers not acknowledged"), "meetings held": _("meetings held"),
+            "absences recorded": _("unexcused meeting absences"), "minutes": _("meeting minutes"),
+            "follow-ups": _("meeting follow-ups"), "meetings scheduled": _("meetings scheduled"),
+            "excuses waiting": _("meeting excuses waiting"), "uniform inspections": _("uniform inspections"),
+            "uniform inspections failed": _("uniform inspections with a failed item"),
         }
         parts = [f"{labels.get(k, k)} {n}" for k, n in result.created.items() if n]
         self.stdout.write(_("Demo district loaded in %(seconds).1f s: %(parts)s.") % {
@@ -54,4 +76,4 @@ class Command(BaseCommand):
         if result.created["logins"]:
             self.stdout.write(_("Demo logins (password %(password)s): %(users)s") % {
                 "password": DEMO_PASSWORD,
-                "users": "admin, bianban, bureau, squadron1, squadron2, hrco, assessor, member1"})
+                "users": ", ".join(d.username for d in DEMO_LOGINS)})
