@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from auxpost.meetings import demo as meetings_demo
 from auxpost.meetings.models import Attendee, FollowUp, Meeting
 from auxpost.people.models import Member
@@ -18,17 +16,30 @@ from auxpost.uniform.models import Inspection
 TODAY = dt.date(2026, 11, 27)
 
 
-@pytest.fixture
-def demo_world(db, settings):
+def test_demo_loads_meetings_and_inspections(db, settings):
+    """The demo district loads the meetings and inspections (after the roster, the rosters and leave) and
+    changes no member's status or unit; a second run of either loader writes nothing."""
     settings.DEMO_MODE = True
-    from auxpost.core.demo import load_demo
+    from auxpost.core import demo as core_demo
 
-    load_demo(today=TODAY)
+    captured = {}
+    real_meetings, real_uniform = meetings_demo.load, uniform_demo.load
 
+    def spy(name, real):
+        def load(*, today):
+            captured[name] = list(Member.objects.order_by("pk").values_list("pk", "status", "unit_id"))
+            counts = real(today=today)
+            captured[name + " counts"] = counts
+            captured[name + " after"] = list(Member.objects.order_by("pk").values_list("pk", "status", "unit_id"))
+            return counts
+        return load
 
-def test_demo_loads_meetings_and_inspections(demo_world):
-    before = list(Member.objects.order_by("pk").values_list("pk", "status", "unit_id"))
-    counts = meetings_demo.load(today=TODAY)
+    meetings_demo.load, uniform_demo.load = spy("meetings", real_meetings), spy("uniform", real_uniform)
+    try:
+        core_demo.load_demo(today=TODAY)
+    finally:
+        meetings_demo.load, uniform_demo.load = real_meetings, real_uniform
+    counts, u = captured["meetings counts"], captured["uniform counts"]
     assert counts["meetings held"] >= 10 and counts["meetings scheduled"] >= 4
     assert 0 < counts["absences recorded"] < Attendee.objects.count() // 10
     absent = Attendee.objects.filter(outcome="absent")
@@ -37,10 +48,9 @@ def test_demo_loads_meetings_and_inspections(demo_world):
     assert Attendee.objects.filter(outcome="excused").exists()
     assert Meeting.objects.filter(status="scheduled").exists()
     assert FollowUp.objects.filter(done_at__isnull=True).exists() and FollowUp.objects.filter(done_at__isnull=False)
-    u = uniform_demo.load(today=TODAY)
     assert u["uniform inspections"] > 100 and 0 < u["uniform inspections failed"] < u["uniform inspections"] // 5
     assert 0 < PointsEntry.objects.filter(origin__startswith="uniform.inspection:").count() <= \
         u["uniform inspections failed"]
     assert Inspection.objects.filter(failed_count__gt=0).count() == u["uniform inspections failed"]
-    assert list(Member.objects.order_by("pk").values_list("pk", "status", "unit_id")) == before
+    assert captured["meetings"] == captured["meetings after"] and captured["uniform"] == captured["uniform after"]
     assert sum(meetings_demo.load(today=TODAY).values()) == 0 and sum(uniform_demo.load(today=TODAY).values()) == 0
