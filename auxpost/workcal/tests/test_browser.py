@@ -75,6 +75,12 @@ def test_navigation_shows_todo_counts(district_tx, page):
     browser_login(page, "bureau")
     page.goto(page.base_url + "/inbox/")
     assert "待审批的积分扣分" in page.locator("main").inner_text()
+    # The entry sits in the 积分考核 menu group: the closed group shows the sum, the entry its own count.
+    group = page.locator('#mainnav details:has(a[data-nav-path="/points/approvals/"])')
+    group_count = group.locator("summary .nav-count")
+    group_count.wait_for(state="visible")
+    assert int(group_count.inner_text()) >= 1
+    group.locator("summary").click()
     approvals = page.locator('#mainnav a[data-nav-path="/points/approvals/"] .nav-count')
     approvals.wait_for(state="visible")
     assert approvals.inner_text() == "1"

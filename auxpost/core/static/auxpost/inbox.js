@@ -30,6 +30,13 @@ document.addEventListener("DOMContentLoaded", function () {
         if (best) { counts.set(best, (counts.get(best) || 0) + data.by_url[path]); }
       });
       counts.forEach(function (n, a) { show(a.querySelector(".nav-count"), n, label); });
+      // A menu group shows the sum of its entries' counts, so a closed group still says so.
+      var groupCounts = new Map();
+      counts.forEach(function (n, a) {
+        var g = a.closest("[data-navgroup]");
+        if (g) { groupCounts.set(g, (groupCounts.get(g) || 0) + n); }
+      });
+      groupCounts.forEach(function (n, g) { show(g.querySelector("summary .nav-count"), n, label); });
       show(nav.querySelector("a[data-inbox] .nav-count"), data.total, label);
       show(document.querySelector("[data-inbox-total]"), data.total, label);
     })
