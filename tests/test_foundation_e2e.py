@@ -17,6 +17,7 @@ def test_squadron_leader_searches_own_roster_and_opens_a_member(district, page):
     pg = page
     browser_login(pg, "squadron1")
     assert pg.url.rstrip("/") == pg.base_url  # lands on the home page
+    pg.click("nav >> summary:has-text('人员管理')")  # the menu group holding the roster
     pg.click("nav >> text=花名册")
     pg.fill("#f-q", "李")
     pg.press("#f-q", "Enter")

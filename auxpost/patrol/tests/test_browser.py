@@ -105,7 +105,9 @@ def test_member_logs_issue_with_photo_and_next_shift_acknowledges(transactional_
 
     lead = geo_phone()
     browser_login(lead, "leader1")
-    lead.goto(lead.base_url + "/patrol/team/")
+    # The team's day of the roster (after midnight the shift just ended belongs to yesterday, while
+    # /patrol/team/ opens the calendar day).
+    lead.goto(lead.base_url + f"/patrol/team/{w.roster.team_id}/{day.isoformat()}/")
     lead.wait_for_load_state()
     assert "光华大道片区" in lead.locator("#rosters").inner_text()
     assert "占道经营" in lead.locator("#logs").inner_text()
