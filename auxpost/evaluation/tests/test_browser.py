@@ -38,6 +38,8 @@ def cast_tx(transactional_db):
 
 def login(page, username):
     """A fresh session as ``username`` (moving the clock days ahead ends the previous one)."""
+    # The previous page's background requests (the to-do counts) must not set cookies after they are cleared.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     browser_login(page, username)
     assert "/accounts/login/" not in page.url, username

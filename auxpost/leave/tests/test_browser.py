@@ -39,8 +39,11 @@ def _no_sideways_scroll(page):
 
 
 def _switch(page, username):
+    # The previous page's background requests (the to-do counts) must not set cookies after they are cleared.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     browser_login(page, username)
+    assert "/accounts/login/" not in page.url, username
 
 
 def test_ask_approve_report_back_and_overdue_flag(cast, phone_page):

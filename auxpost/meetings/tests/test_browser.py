@@ -45,6 +45,8 @@ def test_member_signs_in_on_the_phone(transactional_db, phone_page):
     page.wait_for_load_state()
     assert "请假待主持人审批" in page.locator(f"#meeting-{later.pk}").inner_text()
     # the host's sheet on the phone
+    # The previous page's background requests (the to-do counts) must not set cookies after they are cleared.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     browser_login(page, "team11")
     page.goto(page.base_url + f"/meetings/{m.pk}/")

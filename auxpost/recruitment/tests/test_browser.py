@@ -32,6 +32,8 @@ def at(day: dt.date):
 
 
 def login(page, username):
+    # The previous page's background requests (the to-do counts) must not set cookies after they are cleared.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     browser_login(page, username)
     assert "/accounts/login/" not in page.url, username
