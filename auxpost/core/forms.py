@@ -18,3 +18,9 @@ def add_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict[
     for field, messages in exc.message_dict.items():
         target = (aliases or {}).get(field, field)
         form.add_error(target if target in form.fields else None, messages)
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's ValidationError as one line for a page message: every message, field order kept,
+    joined with "；" (``exc.messages`` flattens a field-keyed error the same way)."""
+    return "；".join(exc.messages)

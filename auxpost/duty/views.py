@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auxpost.core.forms import error_text as _errors
 from auxpost.duties.models import WorkLine
 from auxpost.duty import rules, selectors, services
 from auxpost.duty.models import (
@@ -42,10 +43,6 @@ from auxpost.people.models import ON_ROSTER, Member
 from auxpost.people.selectors import own_member
 
 PER_PAGE = 50
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 def _date(raw, default: dt.date) -> dt.date:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from auxpost.accounts import scope
+from auxpost.core.forms import error_text as _errors
 from auxpost.meetings import rules, selectors, services
 from auxpost.meetings.forms import FollowUpForm, MeetingForm, MinutesForm
 from auxpost.meetings.models import Attendee, FollowUp, MeetingStatus
@@ -33,12 +34,6 @@ from auxpost.people.models import Member
 from auxpost.people.selectors import own_member
 
 PER_PAGE = 50
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
 
 
 def _month(request, today: dt.date) -> dt.date:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from auxpost.accounts import scope
+from auxpost.core.forms import error_text as _errors
 from auxpost.org.models import Unit
 from auxpost.org.selectors import unit_full_names
 from auxpost.people.models import Member
@@ -48,10 +49,6 @@ from auxpost.training.services import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 50
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 def _year(request, today: dt.date) -> int:

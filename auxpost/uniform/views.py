@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auxpost.core.forms import error_text as _errors
 from auxpost.files.forms import clean_uploads
 from auxpost.files.models import IMAGE_TYPES
 from auxpost.org.models import Unit
@@ -34,12 +35,6 @@ from auxpost.uniform.services import Entry, inspection_correct, inspection_recor
 
 PER_PAGE = 50
 MAX_PHOTOS = 6
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
 
 
 def _month(request, today: dt.date) -> dt.date:
